@@ -1,0 +1,2 @@
+/** JMH benchmarks of the engine's kernels and of MATER training steps. */
+package io.mater.bench;

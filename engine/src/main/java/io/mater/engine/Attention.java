@@ -1,0 +1,33 @@
+package io.mater.engine;
+
+/** Fused scaled dot-product attention beside its backward. */
+public final class Attention {
+    private Attention() {}
+
+    /** The attended values and the attention weights (detached; [B, H, Tq, Tk]). */
+    public record Result(Tensor output, Tensor weights) {}
+
+    // P = softmax(q k^T scale + mask); out = P v.
+    // dv = P^T g;  dP = g v^T;  dS = P (dP - rowsum(dP P));  dq = dS k scale;  dk = dS^T q scale
+    public static Result scaledDotProduct(Tensor q, Tensor k, Tensor v, Tensor mask, float scale) {
+        if (q.dim() != 4 || k.dim() != 4 || v.dim() != 4)
+            throw new IllegalArgumentException("attention needs q, k, v as [B, H, T, D], got " + Shape.str(q.shape) + ", " + Shape.str(k.shape) + ", " + Shape.str(v.shape));
+        int b = q.shape[0], h = q.shape[1], tk = k.shape[2];
+        if (k.shape[0] != b || v.shape[0] != b || k.shape[1] != h || v.shape[1] != h || k.shape[3] != q.shape[3] || v.shape[2] != tk)
+            throw new IllegalArgumentException("attention: q " + Shape.str(q.shape) + ", k " + Shape.str(k.shape) + ", v " + Shape.str(v.shape) + " do not fit [B, H, Tq, Dk], [B, H, Tk, Dk], [B, H, Tk, Dv]");
+        if (mask != null) Shape.broadcast(mask.shape, new int[] {b, h, q.shape[2], tk});
+        var be = Backends.common(q, k, v, mask);
+        Tensor[] r = be.attention(q, k, v, mask, scale);
+        Tensor out = r[0], probs = r[1];
+        Autograd.record(out, "attention", g -> {
+            Tensor[] gr = be.attentionBackward(g, q, k, v, probs, scale);
+            return new Tensor[] {gr[0], gr[1], gr[2], null};
+        }, q, k, v, mask);
+        return new Result(out, probs.detach());
+    }
+
+    /** Scale 1/sqrt(Dk), no mask. */
+    public static Tensor scaledDotProduct(Tensor q, Tensor k, Tensor v) {
+        return scaledDotProduct(q, k, v, null, (float) (1.0 / Math.sqrt(q.size(-1)))).output();
+    }
+}
