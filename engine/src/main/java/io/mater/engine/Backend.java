@@ -79,7 +79,7 @@ public interface Backend {
     Tensor[] layerNormBackward(Tensor gy, Tensor x, Tensor w, Tensor mean, Tensor rstd, int cols);
 
     /**
-     * Inverted dropout: y = x * keep / (1 - p), keep = {@link Rng#hashUniform}(seed, i) >= p for the i-th
+     * Inverted dropout: y = x * keep / (1 - p), keep = {@link Rng#hashUniform(long, int)}(seed, i) >= p for the i-th
      * element in row-major order. The same seed gives the same mask on every device and thread count.
      */
     Tensor dropout(Tensor x, float p, long seed);
