@@ -153,6 +153,7 @@ class GradientTest {
         mask.data()[3] = -1e9f;
         mask.data()[7 + 6] = -1e9f;
         check("attention masked", t -> Attention.scaledDotProduct(t[0], t[1], t[2], mask, 0.5f).output(), randn(4, 2, 3, 5, 4), randn(5, 2, 3, 7, 4), randn(6, 2, 3, 7, 6));
+        check("attention with dropout", t -> Attention.scaledDotProduct(t[0], t[1], t[2], null, 0.4f, 0.25f, 99L).output(), randn(8, 1, 2, 6, 4), randn(9, 1, 2, 6, 4), randn(10, 1, 2, 6, 3));
         // q, k, v as strided views of one packed projection [B, T, 3, H, D], as multi-head attention uses them
         check("attention packed views", t -> {
             Tensor qkv = t[0];

@@ -25,9 +25,10 @@ public final class AttentionKernels {
         }
     }
 
-    // out [B, H, Tq, Dv] and probs [B, H, Tq, Tk] are contiguous outputs.
+    // out [B, H, Tq, Dv] and probs [B, H, Tq, Tk] are contiguous outputs; probs are kept before dropout.
     public static void forwardReference(Heads q, Heads k, Heads v, Mask mask, float scale, int batch, int heads, int tq, int tk,
-                                        int dk, int dv, float[] out, float[] probs) {
+                                        int dk, int dv, float[] out, float[] probs, float dropP, int key0, int key1) {
+        float[] kept = new float[tk];
         for (int b = 0; b < batch; b++) for (int h = 0; h < heads; h++) {
             int bh = b * heads + h;
             for (int i = 0; i < tq; i++) {
@@ -38,9 +39,11 @@ public final class AttentionKernels {
                     probs[pRow + j] = (float) (s * scale) + (mask == null ? 0f : mask.at(b, h, i, j));
                 }
                 RowsScalar.softmax(probs, pRow, probs, pRow, 1, tk, false);
+                if (dropP > 0f) ElementwiseScalar.dropout(probs, pRow, kept, 0, tk, dropP, key0, key1, pRow);
+                else System.arraycopy(probs, pRow, kept, 0, tk);
                 for (int d = 0; d < dv; d++) {
                     double s = 0;
-                    for (int j = 0; j < tk; j++) s += (double) probs[pRow + j] * v.data[v.at(b, h) + j * v.sT + d];
+                    for (int j = 0; j < tk; j++) s += (double) kept[j] * v.data[v.at(b, h) + j * v.sT + d];
                     out[(bh * tq + i) * dv + d] = (float) s;
                 }
             }
@@ -48,8 +51,9 @@ public final class AttentionKernels {
     }
 
     public static void forward(Heads q, Heads k, Heads v, Mask mask, float scale, int batch, int heads, int tq, int tk,
-                               int dk, int dv, float[] out, float[] probs) {
+                               int dk, int dv, float[] out, float[] probs, float dropP, int key0, int key1) {
         Parallel.range(batch * heads, 1, (from, to) -> {
+            float[] kept = dropP > 0f ? new float[tq * tk] : null;
             for (int bh = from; bh < to; bh++) {
                 int b = bh / heads, h = bh % heads;
                 int pOff = bh * tq * tk;
@@ -58,22 +62,32 @@ public final class AttentionKernels {
                 if (mask != null)
                     for (int i = 0; i < tq; i++) for (int j = 0; j < tk; j++) probs[pOff + i * tk + j] += mask.at(b, h, i, j);
                 Kernels.softmax(probs, pOff, probs, pOff, tq, tk, false);
-                // out = P v
-                Gemm.sgemmSerial(false, false, tq, dv, tk, 1f, probs, pOff, tk, v.data, v.at(b, h), v.sT, 0f, out, bh * tq * dv, dv);
+                // out = dropout(P) v
+                float[] w = probs;
+                int wOff = pOff;
+                if (dropP > 0f) {
+                    Kernels.dropout(probs, pOff, kept, 0, tq * tk, dropP, key0, key1, pOff);
+                    w = kept;
+                    wOff = 0;
+                }
+                Gemm.sgemmSerial(false, false, tq, dv, tk, 1f, w, wOff, tk, v.data, v.at(b, h), v.sT, 0f, out, bh * tq * dv, dv);
             }
         });
     }
 
     // g [B, H, Tq, Dv] contiguous; gq, gk, gv contiguous [B, H, T, D] outputs.
-    // dv = P^T g;  dP = g v^T;  dS = P (dP - rowsum(dP P));  dq = scale dS k;  dk = scale dS^T q
+    // D = dropout(P);  dv = D^T g;  dP = dropout(g v^T);  dS = P (dP - rowsum(dP P));  dq = scale dS k;  dk = scale dS^T q
     public static void backwardReference(float[] g, Heads q, Heads k, Heads v, float[] probs, float scale, int batch, int heads,
-                                         int tq, int tk, int dk, int dv, float[] gq, float[] gk, float[] gv) {
+                                         int tq, int tk, int dk, int dv, float[] gq, float[] gk, float[] gv, float dropP, int key0, int key1) {
         float[] ds = new float[tq * tk];
+        float[] kept = new float[tq * tk];
         for (int b = 0; b < batch; b++) for (int h = 0; h < heads; h++) {
             int bh = b * heads + h, pOff = bh * tq * tk, gOff = bh * tq * dv;
+            if (dropP > 0f) ElementwiseScalar.dropout(probs, pOff, kept, 0, tq * tk, dropP, key0, key1, pOff);
+            else System.arraycopy(probs, pOff, kept, 0, tq * tk);
             for (int j = 0; j < tk; j++) for (int d = 0; d < dv; d++) {
                 double s = 0;
-                for (int i = 0; i < tq; i++) s += (double) probs[pOff + i * tk + j] * g[gOff + i * dv + d];
+                for (int i = 0; i < tq; i++) s += (double) kept[i * tk + j] * g[gOff + i * dv + d];
                 gv[(bh * tk + j) * dv + d] = (float) s;
             }
             for (int i = 0; i < tq; i++) {
@@ -83,7 +97,10 @@ public final class AttentionKernels {
                     double s = 0;
                     for (int d = 0; d < dv; d++) s += (double) g[gOff + i * dv + d] * v.data[v.at(b, h) + j * v.sT + d];
                     dp[j] = (float) s;
-                    dot += s * probs[pOff + i * tk + j];
+                }
+                if (dropP > 0f) ElementwiseScalar.dropout(dp, 0, dp, 0, tk, dropP, key0, key1, pOff + i * tk);
+                for (int j = 0; j < tk; j++) {
+                    dot += (double) dp[j] * probs[pOff + i * tk + j];
                 }
                 for (int j = 0; j < tk; j++) ds[i * tk + j] = (float) (probs[pOff + i * tk + j] * (dp[j] - dot));
             }
@@ -101,15 +118,24 @@ public final class AttentionKernels {
     }
 
     public static void backward(float[] g, Heads q, Heads k, Heads v, float[] probs, float scale, int batch, int heads,
-                                int tq, int tk, int dk, int dv, float[] gq, float[] gk, float[] gv) {
+                                int tq, int tk, int dk, int dv, float[] gq, float[] gk, float[] gv, float dropP, int key0, int key1) {
         Parallel.range(batch * heads, 1, (from, to) -> {
             float[] dp = new float[tq * tk];
             float[] ds = new float[tq * tk];
+            float[] kept = dropP > 0f ? new float[tq * tk] : null;
             for (int bh = from; bh < to; bh++) {
                 int b = bh / heads, h = bh % heads;
                 int pOff = bh * tq * tk, gOff = bh * tq * dv;
-                Gemm.sgemmSerial(true, false, tk, dv, tq, 1f, probs, pOff, tk, g, gOff, dv, 0f, gv, bh * tk * dv, dv);
+                float[] w = probs;
+                int wOff = pOff;
+                if (dropP > 0f) {
+                    Kernels.dropout(probs, pOff, kept, 0, tq * tk, dropP, key0, key1, pOff);
+                    w = kept;
+                    wOff = 0;
+                }
+                Gemm.sgemmSerial(true, false, tk, dv, tq, 1f, w, wOff, tk, g, gOff, dv, 0f, gv, bh * tk * dv, dv);
                 Gemm.sgemmSerial(false, true, tq, tk, dv, 1f, g, gOff, dv, v.data, v.at(b, h), v.sT, 0f, dp, 0, tk);
+                if (dropP > 0f) Kernels.dropout(dp, 0, dp, 0, tq * tk, dropP, key0, key1, pOff);
                 Kernels.softmaxBackward(probs, pOff, dp, 0, ds, 0, tq, tk, false);
                 Gemm.sgemmSerial(false, false, tq, dk, tk, scale, ds, 0, tk, k.data, k.at(b, h), k.sT, 0f, gq, bh * tq * dk, dk);
                 Gemm.sgemmSerial(true, false, tk, dk, tq, scale, ds, 0, tk, q.data, q.at(b, h), q.sT, 0f, gk, bh * tk * dk, dk);

@@ -512,7 +512,7 @@ public final class CpuBackend implements Backend {
     }
 
     @Override
-    public Tensor[] attention(Tensor q, Tensor k, Tensor v, Tensor mask, float scale) {
+    public Tensor[] attention(Tensor q, Tensor k, Tensor v, Tensor mask, float scale, float dropoutP, long seed) {
         int[] qs = q.shape(), ks = k.shape(), vs = v.shape();
         int b = qs[0], h = qs[1], tq = qs[2], dk = qs[3], tk = ks[2], dv = vs[3];
         Tensor out = newTensor(new int[] {b, h, tq, dv}), probs = newTensor(new int[] {b, h, tq, tk});
@@ -521,17 +521,19 @@ public final class CpuBackend implements Backend {
             int[] ms = Shape.broadcastStrides(mask.shape(), mask.strides(), new int[] {b, h, tq, tk});
             m = new AttentionKernels.Mask(data(mask), mask.offset(), ms[0], ms[1], ms[2], ms[3]);
         }
-        AttentionKernels.forward(heads(q), heads(k), heads(v), m, scale, b, h, tq, tk, dk, dv, data(out), data(probs));
+        int[] keys = io.mater.engine.Rng.hashKeys(seed);
+        AttentionKernels.forward(heads(q), heads(k), heads(v), m, scale, b, h, tq, tk, dk, dv, data(out), data(probs), dropoutP, keys[0], keys[1]);
         return new Tensor[] {out, probs};
     }
 
     @Override
-    public Tensor[] attentionBackward(Tensor gOut, Tensor q, Tensor k, Tensor v, Tensor probs, float scale) {
+    public Tensor[] attentionBackward(Tensor gOut, Tensor q, Tensor k, Tensor v, Tensor probs, float scale, float dropoutP, long seed) {
         int[] qs = q.shape(), ks = k.shape(), vs = v.shape();
         int b = qs[0], h = qs[1], tq = qs[2], dk = qs[3], tk = ks[2], dv = vs[3];
         Tensor gq = newTensor(qs), gk = newTensor(ks), gv = newTensor(vs);
         float[] g = download(gOut), p = download(probs);
-        AttentionKernels.backward(g, heads(q), heads(k), heads(v), p, scale, b, h, tq, tk, dk, dv, data(gq), data(gk), data(gv));
+        int[] keys = io.mater.engine.Rng.hashKeys(seed);
+        AttentionKernels.backward(g, heads(q), heads(k), heads(v), p, scale, b, h, tq, tk, dk, dv, data(gq), data(gk), data(gv), dropoutP, keys[0], keys[1]);
         return new Tensor[] {gq, gk, gv};
     }
 

@@ -186,6 +186,7 @@ class KernelTwinTest {
     @Test
     void attentionFastAgainstReference() {
         int b = 2, h = 3;
+        for (float drop : new float[] {0f, 0.3f})
         for (int[] t : new int[][] {{1, 1, 1, 1}, {5, 7, 4, 6}, {8, 8, 64, 64}, {17, 3, 33, 9}}) {
             int tq = t[0], tk = t[1], dk = t[2], dv = t[3];
             float[] q = random(1, b * h * tq * dk, -1, 1), k = random(2, b * h * tk * dk, -1, 1), v = random(3, b * h * tk * dv, -1, 1);
@@ -196,15 +197,15 @@ class KernelTwinTest {
             var mask = new AttentionKernels.Mask(maskData, 0, tk, 0, 0, 1);
             float scale = (float) (1 / Math.sqrt(dk));
             float[] o1 = new float[b * h * tq * dv], p1 = new float[b * h * tq * tk], o2 = o1.clone(), p2 = p1.clone();
-            AttentionKernels.forwardReference(Q, K, V, mask, scale, b, h, tq, tk, dk, dv, o1, p1);
-            AttentionKernels.forward(Q, K, V, mask, scale, b, h, tq, tk, dk, dv, o2, p2);
+            AttentionKernels.forwardReference(Q, K, V, mask, scale, b, h, tq, tk, dk, dv, o1, p1, drop, 17, -3);
+            AttentionKernels.forward(Q, K, V, mask, scale, b, h, tq, tk, dk, dv, o2, p2, drop, 17, -3);
             close("attention out", o1, o2, 1e-4, 1e-5);
             close("attention probs", p1, p2, 1e-4, 1e-6);
             float[] g = random(5, o1.length, -1, 1);
             float[] gq1 = new float[q.length], gk1 = new float[k.length], gv1 = new float[v.length];
             float[] gq2 = gq1.clone(), gk2 = gk1.clone(), gv2 = gv1.clone();
-            AttentionKernels.backwardReference(g, Q, K, V, p1, scale, b, h, tq, tk, dk, dv, gq1, gk1, gv1);
-            AttentionKernels.backward(g, Q, K, V, p1, scale, b, h, tq, tk, dk, dv, gq2, gk2, gv2);
+            AttentionKernels.backwardReference(g, Q, K, V, p1, scale, b, h, tq, tk, dk, dv, gq1, gk1, gv1, drop, 17, -3);
+            AttentionKernels.backward(g, Q, K, V, p1, scale, b, h, tq, tk, dk, dv, gq2, gk2, gv2, drop, 17, -3);
             close("attention dq", gq1, gq2, 1e-3, 1e-5);
             close("attention dk", gk1, gk2, 1e-3, 1e-5);
             close("attention dv", gv1, gv2, 1e-3, 1e-5);
