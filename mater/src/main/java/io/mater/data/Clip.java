@@ -8,7 +8,7 @@ import java.nio.file.Path;
  * @param path       the WAV file
  * @param id         the file name without extension, unique within its dataset (e.g. "03-01-05-02-01-01-12")
  * @param subject    the speaker, as the dataset names it (RAVDESS "12", CREMA-D "1001")
- * @param label      class index into {@link Dataset#classes()}
+ * @param label      class index into {@link Corpus#classes()}
  * @param emotion    the class name, e.g. "angry"
  * @param intensity  the dataset's intensity tag (RAVDESS "normal"/"strong"; CREMA-D "LO", "MD", "HI", "XX")
  * @param sampleRate from the WAV header

@@ -30,12 +30,12 @@ public final class CremaD {
     private CremaD() {}
 
     /** All clips; fails on any bad file. */
-    public static Dataset scan(Path root) throws IOException {
+    public static Corpus scan(Path root) throws IOException {
         return scan(root, false);
     }
 
     /** All clips; bad files are skipped and listed when skipBad, else they fail the scan. */
-    public static Dataset scan(Path root, boolean skipBad) throws IOException {
+    public static Corpus scan(Path root, boolean skipBad) throws IOException {
         var audio = root.resolve("AudioWAV");
         return Scan.run("CREMA-D", Files.isDirectory(audio) ? audio : root, CLASSES, CremaD::parse, skipBad);
     }

@@ -27,12 +27,12 @@ public final class Ravdess {
     private Ravdess() {}
 
     /** Speech clips; fails on any bad file. */
-    public static Dataset scan(Path root) throws IOException {
+    public static Corpus scan(Path root) throws IOException {
         return scan(root, Vocal.SPEECH, false);
     }
 
     /** Clips of one vocal channel; bad files are skipped and listed when skipBad, else they fail the scan. */
-    public static Dataset scan(Path root, Vocal vocal, boolean skipBad) throws IOException {
+    public static Corpus scan(Path root, Vocal vocal, boolean skipBad) throws IOException {
         String name = "RAVDESS " + vocal.name().toLowerCase(java.util.Locale.ROOT);
         return Scan.run(name, root, CLASSES, p -> parse(p, vocal), skipBad);
     }

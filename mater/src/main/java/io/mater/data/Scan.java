@@ -28,7 +28,7 @@ final class Scan {
     record Ignore() implements Name {}
 
     /** Every *.wav (any case) under root, recursively, in path order; non-WAV files are not looked at. */
-    static Dataset run(String name, Path root, List<String> classes, Function<Path, Name> parse, boolean skipBad) throws IOException {
+    static Corpus run(String name, Path root, List<String> classes, Function<Path, Name> parse, boolean skipBad) throws IOException {
         if (!Files.isDirectory(root)) throw new NoSuchFileException(root.toString(), null, name + ": not a directory");
         List<Path> files;
         try (var walk = Files.walk(root)) {
@@ -37,34 +37,34 @@ final class Scan {
         }
         if (files.isEmpty()) throw new IOException(name + ": no .wav files under " + root);
         var clips = new ArrayList<Clip>();
-        var problems = new ArrayList<Dataset.Problem>();
+        var problems = new ArrayList<Corpus.Problem>();
         var seen = new HashMap<String, Path>();
         for (var f : files) {
             String file = f.getFileName().toString(), id = file.substring(0, file.length() - 4);
             switch (parse.apply(f)) {
                 case Ignore ignored -> { }
-                case Reject r -> problems.add(new Dataset.Problem(f, "misnamed: " + r.reason()));
+                case Reject r -> problems.add(new Corpus.Problem(f, "misnamed: " + r.reason()));
                 case Accept a -> {
                     var before = seen.putIfAbsent(id, f);
                     if (before != null) {
-                        problems.add(new Dataset.Problem(f, "duplicate clip id " + id + " (also " + before + ")"));
+                        problems.add(new Corpus.Problem(f, "duplicate clip id " + id + " (also " + before + ")"));
                         continue;
                     }
                     try {
                         var info = Wav.info(f);
                         if (info.frames() == 0) {
-                            problems.add(new Dataset.Problem(f, "unreadable: no samples (empty data chunk)"));
+                            problems.add(new Corpus.Problem(f, "unreadable: no samples (empty data chunk)"));
                             continue;
                         }
                         clips.add(new Clip(f, id, a.subject(), a.label(), classes.get(a.label()), a.intensity(),
                                 info.format().sampleRate(), info.frames()));
                     } catch (IOException e) {
-                        problems.add(new Dataset.Problem(f, "unreadable: " + e.getMessage()));
+                        problems.add(new Corpus.Problem(f, "unreadable: " + e.getMessage()));
                     }
                 }
             }
         }
-        if (!problems.isEmpty() && !skipBad) throw new Dataset.BadFilesException(name, root, problems);
-        return new Dataset(name, classes, clips, problems);
+        if (!problems.isEmpty() && !skipBad) throw new Corpus.BadFilesException(name, root, problems);
+        return new Corpus(name, classes, clips, problems);
     }
 }

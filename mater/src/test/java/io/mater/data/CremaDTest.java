@@ -67,7 +67,7 @@ class CremaDTest {
         Wav.writePcm16(audio.resolve("1076_MTI_NEU_XX.wav"), 16000, new float[0]);
         bad.put("1076_MTI_NEU_XX.wav", "no samples");
 
-        var e = assertThrows(Dataset.BadFilesException.class, () -> CremaD.scan(dir));
+        var e = assertThrows(Corpus.BadFilesException.class, () -> CremaD.scan(dir));
         assertEquals(bad.size(), e.problems().size());
         for (var name : bad.keySet()) assertTrue(e.getMessage().contains(name), name + " not in " + e.getMessage());
         var ds = CremaD.scan(dir, true);

@@ -90,7 +90,7 @@ class RavdessTest {
         Files.copy(dir.resolve("Actor_01/03-01-05-01-01-01-01.wav"), copy);
         bad.put("elsewhere/03-01-05-01-01-01-01.wav", "duplicate clip id 03-01-05-01-01-01-01");
 
-        var e = assertThrows(Dataset.BadFilesException.class, () -> Ravdess.scan(dir));
+        var e = assertThrows(Corpus.BadFilesException.class, () -> Ravdess.scan(dir));
         assertEquals(bad.size(), e.problems().size(), e.getMessage());
         assertTrue(e.getMessage().contains(bad.size() + " bad file(s) (pass skipBad to skip them)"), e.getMessage());
         var ds = Ravdess.scan(dir, Ravdess.Vocal.SPEECH, true);

@@ -12,8 +12,8 @@ import java.util.TreeSet;
  * A scanned dataset: its classes, its clips (sorted by path), and the files that were skipped as bad
  * (only when the scan was asked to skip them; otherwise they fail the scan with {@link BadFilesException}).
  */
-public record Dataset(String name, List<String> classes, List<Clip> clips, List<Problem> problems) {
-    public Dataset {
+public record Corpus(String name, List<String> classes, List<Clip> clips, List<Problem> problems) {
+    public Corpus {
         classes = List.copyOf(classes);
         clips = List.copyOf(clips);
         problems = List.copyOf(problems);
