@@ -28,6 +28,11 @@ class TensorTest {
         var e = assertThrows(IllegalArgumentException.class, () -> Tensor.of(new float[5], 2, 3));
         assertTrue(e.getMessage().contains("[2, 3]"), e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> Tensor.zeros(2, -1));
+        // zero-size tensors are contiguous and copy to empty arrays
+        Tensor empty = Tensor.zeros(3, 0, 2);
+        assertTrue(empty.isContiguous());
+        assertEquals(0, empty.permute(2, 0, 1).toArray().length);
+        assertArrayEquals(new int[] {3, 2}, empty.sum(1, false).shape());
     }
 
     @Test

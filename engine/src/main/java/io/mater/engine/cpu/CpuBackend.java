@@ -30,7 +30,7 @@ public final class CpuBackend implements Backend {
         return Tensor.of(new float[Shape.numelInt(shape)], shape);
     }
 
-    /** t itself when contiguous from offset 0, else a contiguous copy. */
+    /** t itself when contiguous (at any offset), else a contiguous copy. */
     static Tensor dense(Tensor t) {
         return t.isContiguous() ? t : INSTANCE.contiguous(t);
     }
