@@ -32,6 +32,16 @@ import java.util.Map;
 public final class FoldTrainer {
     private FoldTrainer() {}
 
+    /** Tests set this to simulate an interruption right after the checkpoint of that epoch (-1: never). */
+    static volatile int interruptAfterEpochForTests = -1;
+
+    /** Thrown when a test interrupts training. */
+    static final class Interrupted extends RuntimeException {
+        Interrupted(int epoch) {
+            super("training interrupted after epoch " + epoch);
+        }
+    }
+
     public static Path resultFile(Path foldDir) {
         return foldDir.resolve("result.json");
     }
@@ -79,6 +89,7 @@ public final class FoldTrainer {
             row.put("seconds", (System.nanoTime() - t0) / 1e9);
             curve.add(row);
             Checkpoint.save(ckpt, epoch, model, optimizer, scheduler, order.state(), curve);
+            if (epoch == interruptAfterEpochForTests) throw new Interrupted(epoch);
             progress.update(epoch, String.format(Locale.ROOT, "loss %.3f acc %.1f%% test %.1f%%", lossAcc[0], 100 * lossAcc[1], 100 * eval.accuracy().get("av")));
         }
         var eval = Evaluation.of(model, test, true);

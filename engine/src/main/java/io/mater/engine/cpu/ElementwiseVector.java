@@ -10,7 +10,8 @@ import jdk.incubator.vector.VectorSpecies;
 
 /**
  * Vector API twins of {@link ElementwiseScalar}. Runs with unit or zero strides are vectorised; anything else,
- * and the tails, go to the scalar kernel.
+ * and the tails, go to the scalar kernel. Exponentials use {@link VecMath#exp}; LOG, TANH and POW stay scalar
+ * (Math's are deterministic, the Vector API's are not), so results never depend on JIT state.
  */
 public final class ElementwiseVector {
     private ElementwiseVector() {}
@@ -25,7 +26,7 @@ public final class ElementwiseVector {
         FloatVector t = ax.mul(0.3275911f).add(1f);
         t = FloatVector.broadcast(F, 1f).div(t);
         FloatVector poly = t.mul(1.061405429f).add(-1.453152027f).mul(t).add(1.421413741f).mul(t).add(-0.284496736f).mul(t).add(0.254829592f).mul(t);
-        FloatVector y = poly.mul(ax.mul(ax).neg().lanewise(VectorOperators.EXP)).neg().add(1f);
+        FloatVector y = poly.mul(VecMath.exp(ax.mul(ax).neg())).neg().add(1f);
         return y.blend(y.neg(), x.compare(VectorOperators.LT, 0f));
     }
 
@@ -37,16 +38,14 @@ public final class ElementwiseVector {
         int i = 0, upper = F.loopBound(n);
         switch (op) {
             case NEG -> { for (; i < upper; i += L) FloatVector.fromArray(F, x, xo + i).neg().intoArray(y, yo + i); }
-            case EXP -> { for (; i < upper; i += L) FloatVector.fromArray(F, x, xo + i).lanewise(VectorOperators.EXP).intoArray(y, yo + i); }
-            case LOG -> { for (; i < upper; i += L) FloatVector.fromArray(F, x, xo + i).lanewise(VectorOperators.LOG).intoArray(y, yo + i); }
-            case SQRT -> { for (; i < upper; i += L) FloatVector.fromArray(F, x, xo + i).sqrt().intoArray(y, yo + i); }
+            case EXP -> { for (; i < upper; i += L) VecMath.exp(FloatVector.fromArray(F, x, xo + i)).intoArray(y, yo + i); }
+                        case SQRT -> { for (; i < upper; i += L) FloatVector.fromArray(F, x, xo + i).sqrt().intoArray(y, yo + i); }
             case ABS -> { for (; i < upper; i += L) FloatVector.fromArray(F, x, xo + i).abs().intoArray(y, yo + i); }
             case RELU -> { for (; i < upper; i += L) FloatVector.fromArray(F, x, xo + i).max(0f).intoArray(y, yo + i); }
-            case TANH -> { for (; i < upper; i += L) FloatVector.fromArray(F, x, xo + i).lanewise(VectorOperators.TANH).intoArray(y, yo + i); }
-            case SIGMOID -> {
+                        case SIGMOID -> {
                 for (; i < upper; i += L) {
                     var v = FloatVector.fromArray(F, x, xo + i);
-                    FloatVector.broadcast(F, 1f).div(v.neg().lanewise(VectorOperators.EXP).add(1f)).intoArray(y, yo + i);
+                    FloatVector.broadcast(F, 1f).div(VecMath.exp(v.neg()).add(1f)).intoArray(y, yo + i);
                 }
             }
             case GELU -> {
@@ -65,7 +64,8 @@ public final class ElementwiseVector {
     }
 
     public static void binary(BinaryOp op, float[] a, int ao, int as, float[] b, int bo, int bs, float[] c, int co, int n) {
-        if ((as != 0 && as != 1) || (bs != 0 && bs != 1) || (as == 0 && bs == 0)) {
+        // POW stays scalar: a vector pow would round differently in compiled and interpreted code
+        if (op == BinaryOp.POW || (as != 0 && as != 1) || (bs != 0 && bs != 1) || (as == 0 && bs == 0)) {
             ElementwiseScalar.binary(op, a, ao, as, b, bo, bs, c, co, n);
             return;
         }
@@ -80,7 +80,7 @@ public final class ElementwiseVector {
                 case SUB -> va.sub(vb);
                 case MUL -> va.mul(vb);
                 case DIV -> va.div(vb);
-                case POW -> va.lanewise(VectorOperators.POW, vb);
+                case POW -> throw new AssertionError("POW runs on the scalar path");
                 case MAXIMUM -> va.max(vb);
                 case MINIMUM -> va.min(vb);
                 case GT -> zero.blend(one, va.compare(VectorOperators.GT, vb));
@@ -89,7 +89,7 @@ public final class ElementwiseVector {
                 case RELU_BACKWARD -> zero.blend(va, vb.compare(VectorOperators.GT, 0f));
                 case GELU_BACKWARD -> {
                     FloatVector cdf = erf(vb.mul((float) ElementwiseScalar.INV_SQRT2)).add(1f).mul(0.5f);
-                    FloatVector pdf = vb.mul(vb).mul(-0.5f).lanewise(VectorOperators.EXP).mul((float) ElementwiseScalar.INV_SQRT_2PI);
+                    FloatVector pdf = VecMath.exp(vb.mul(vb).mul(-0.5f)).mul((float) ElementwiseScalar.INV_SQRT_2PI);
                     yield va.mul(cdf.add(vb.mul(pdf)));
                 }
                 case TANH_BACKWARD -> va.mul(one.sub(vb.mul(vb)));

@@ -28,7 +28,7 @@ public final class ReduceVector {
                     a1 = a1.add(FloatVector.fromArray(F, x, o + i + L));
                 }
                 for (; i < upper; i += L) a0 = a0.add(FloatVector.fromArray(F, x, o + i));
-                float s = a0.add(a1).reduceLanes(VectorOperators.ADD);
+                float s = VecMath.sum(a0.add(a1));
                 for (; i < n; i++) s += x[o + i];
                 yield s;
             }

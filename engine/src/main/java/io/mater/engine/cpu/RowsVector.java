@@ -28,11 +28,11 @@ public final class RowsVector {
             var sv = FloatVector.zero(F);
             c = 0;
             for (; c < upper; c += L) {
-                var e = FloatVector.fromArray(F, x, xb + c).sub(m).lanewise(VectorOperators.EXP);
+                var e = VecMath.exp(FloatVector.fromArray(F, x, xb + c).sub(m));
                 sv = sv.add(e);
                 if (!log) e.intoArray(y, yb + c);
             }
-            float s = sv.reduceLanes(VectorOperators.ADD);
+            float s = VecMath.sum(sv);
             for (; c < cols; c++) {
                 float e = (float) Math.exp(x[xb + c] - m);
                 s += e;
@@ -60,14 +60,14 @@ public final class RowsVector {
             if (log) {
                 s = sum(gy, gb, cols);
                 for (; c < upper; c += L) {
-                    var e = FloatVector.fromArray(F, y, yb + c).lanewise(VectorOperators.EXP);
+                    var e = VecMath.exp(FloatVector.fromArray(F, y, yb + c));
                     FloatVector.fromArray(F, gy, gb + c).sub(e.mul(s)).intoArray(gx, xb + c);
                 }
                 for (; c < cols; c++) gx[xb + c] = gy[gb + c] - (float) Math.exp(y[yb + c]) * s;
             } else {
                 var acc = FloatVector.zero(F);
                 for (; c < upper; c += L) acc = FloatVector.fromArray(F, gy, gb + c).fma(FloatVector.fromArray(F, y, yb + c), acc);
-                s = acc.reduceLanes(VectorOperators.ADD);
+                s = VecMath.sum(acc);
                 for (; c < cols; c++) s += gy[gb + c] * y[yb + c];
                 c = 0;
                 for (; c < upper; c += L) {
@@ -91,7 +91,7 @@ public final class RowsVector {
                 var d = FloatVector.fromArray(F, x, xb + c).sub(mu);
                 vv = d.fma(d, vv);
             }
-            float v = vv.reduceLanes(VectorOperators.ADD);
+            float v = VecMath.sum(vv);
             for (; c < cols; c++) {
                 float d = x[xb + c] - mu;
                 v += d * d;
@@ -131,7 +131,7 @@ public final class RowsVector {
                 s1v = s1v.add(gxh);
                 s2v = gxh.fma(xh, s2v);
             }
-            float s1 = s1v.reduceLanes(VectorOperators.ADD), s2 = s2v.reduceLanes(VectorOperators.ADD);
+            float s1 = VecMath.sum(s1v), s2 = VecMath.sum(s2v);
             for (; c < cols; c++) {
                 float gxh = w == null ? gy[gb + c] : gy[gb + c] * w[c];
                 float xh = (x[xb + c] - mu) * rs;

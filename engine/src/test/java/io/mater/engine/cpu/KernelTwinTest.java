@@ -85,6 +85,29 @@ class KernelTwinTest {
     }
 
     @Test
+    void expAgainstMath() {
+        float[] x = random(3, 4096, -100, 100);
+        x[0] = Float.NaN;
+        x[1] = Float.POSITIVE_INFINITY;
+        x[2] = Float.NEGATIVE_INFINITY;
+        x[3] = 88.3f;
+        x[4] = -87.3f;
+        x[5] = 0f;
+        var f = jdk.incubator.vector.FloatVector.SPECIES_PREFERRED;
+        float[] y = new float[x.length];
+        for (int i = 0; i < x.length; i += f.length()) VecMath.exp(jdk.incubator.vector.FloatVector.fromArray(f, x, i)).intoArray(y, i);
+        for (int i = 0; i < x.length; i++) {
+            float e = (float) Math.exp(x[i]);
+            if (Float.isNaN(e)) assertTrue(Float.isNaN(y[i]), "exp(NaN)");
+            else if (e == 0f || Float.isInfinite(e)) assertEquals(e, y[i], Math.max(Float.MIN_NORMAL, 0f), "exp(" + x[i] + ")");
+            else if (Math.abs(e) >= Float.MIN_NORMAL) assertTrue(Math.abs(y[i] - e) <= 2 * Math.ulp(e), "exp(" + x[i] + ") = " + y[i] + " vs " + e);
+        }
+        float[] lanes = {1e8f, 1f, -1e8f, 1f, 3f, 0.5f, 0.25f, 7f};
+        if (f.length() == 8) assertEquals(((((((1e8f + 1f) + -1e8f) + 1f) + 3f) + 0.5f) + 0.25f) + 7f,
+                VecMath.sum(jdk.incubator.vector.FloatVector.fromArray(f, lanes, 0)));
+    }
+
+    @Test
     void dropoutMasksAreIdentical() {
         for (int n : SIZES) {
             float[] x = random(n, n + 2, -1, 1);
