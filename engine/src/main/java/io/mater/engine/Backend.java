@@ -12,6 +12,26 @@ package io.mater.engine;
 public interface Backend {
     Device device();
 
+    // ------------------------------------------------------------------ memory accounting (device backends)
+
+    /**
+     * Opens a memory scope on the calling thread: device memory allocated until it closes is freed then,
+     * except the tensors it keeps. The CPU's does nothing.
+     */
+    default MemoryScope memoryScope() {
+        return MemoryScope.NONE;
+    }
+
+    /** Bytes of device memory allocated now (0 for the heap). */
+    default long memoryInUse() {
+        return 0;
+    }
+
+    /** The most bytes of device memory allocated at once since the backend opened (0 for the heap). */
+    default long memoryPeak() {
+        return 0;
+    }
+
     // ------------------------------------------------------------------ memory
 
     /** A new contiguous zero-filled tensor. */
