@@ -22,6 +22,7 @@ final class EvaluateCommand implements Main.Command {
     public String help() {
         return """
                 usage: mater evaluate --model MODEL.safetensors --data STORE.safetensors [--windows T] [--out FILE.json] [--force]
+                                      [--device cpu|opencl[:N]]
 
                 Runs the model on every clip of the store and prints the accuracy of the fused prediction and
                 of each branch, the branches' mean prediction entropies, the KL divergence between them, the
@@ -32,12 +33,14 @@ final class EvaluateCommand implements Main.Command {
 
     @Override
     public int run(String[] argv) throws Exception {
-        var a = new Args("evaluate", argv, Set.of("model", "data", "windows", "out", "threads"), Set.of("force"));
+        var a = new Args("evaluate", argv, Set.of("model", "data", "windows", "out", "threads", "device"), Set.of("force"));
         if (a.has("threads")) Parallel.setThreads(a.integer("threads", 1));
         Path modelFile = Path.of(a.required("model")), dataFile = Path.of(a.required("data"));
         for (Path p : new Path[] {modelFile, dataFile})
             if (!Files.exists(p)) throw new java.io.FileNotFoundException(p + ": no such file");
+        var device = DeviceOption.open(a);
         var loaded = ModelFile.load(modelFile);
+        loaded.model().to(device);
         Dataset data = EmbeddingStore.read(dataFile);
         if (a.has("windows")) {
             int t = a.integer("windows", data.windows());

@@ -22,6 +22,7 @@ final class PredictCommand implements Main.Command {
     public String help() {
         return """
                 usage: mater predict --model MODEL.safetensors --input IN.safetensors --output OUT.safetensors [--force]
+                                     [--device cpu|opencl[:N]]
 
                 IN holds 'audio' and/or 'video' [N, T, d] (an embedding store works). OUT gets 'logits' [N, C]
                 (the fused prediction), 'audio_logits' and 'video_logits' for the branches the model has,
@@ -32,13 +33,15 @@ final class PredictCommand implements Main.Command {
 
     @Override
     public int run(String[] argv) throws Exception {
-        var a = new Args("predict", argv, Set.of("model", "input", "output", "threads"), Set.of("force"));
+        var a = new Args("predict", argv, Set.of("model", "input", "output", "threads", "device"), Set.of("force"));
         if (a.has("threads")) Parallel.setThreads(a.integer("threads", 1));
         Path modelFile = Path.of(a.required("model")), in = Path.of(a.required("input")), out = Path.of(a.required("output"));
         for (Path p : new Path[] {modelFile, in}) if (!Files.exists(p)) throw new java.io.FileNotFoundException(p + ": no such file");
         if (Files.exists(out) && !a.flag("force")) throw new IllegalArgumentException(out + " exists; pass --force to overwrite it");
+        var device = DeviceOption.open(a);
         var loaded = ModelFile.load(modelFile);
         var model = loaded.model();
+        model.to(device);
         var c = model.config;
         var tensors = SafeTensors.read(in).tensors();
         Tensor audio = tensors.get("audio"), video = tensors.get("video");
@@ -55,7 +58,7 @@ final class PredictCommand implements Main.Command {
         }
         io.mater.model.Mater.Output o;
         try (var ignored = Autograd.noGrad()) {
-            o = model.forward(c.modality().hasAudio() ? audio : null, c.modality().hasVideo() ? video : null);
+            o = model.forward(c.modality().hasAudio() ? audio.to(device) : null, c.modality().hasVideo() ? video.to(device) : null);
         }
         var result = new LinkedHashMap<String, Tensor>();
         result.put("logits", o.logits());

@@ -74,7 +74,8 @@ final class TrainCommand implements Main.Command {
                   --resume DIR         continue an interrupted run with its own configuration
                   --force              replace an existing non-empty --out folder
                   --threads N          compute threads (default: all processors)
-                  --device cpu         device (cpu; opencl when the gpu-kernels backend is present)
+                  --device cpu|opencl[:N]  where to train (default cpu); opencl runs the whole training
+                                       step on an OpenCL device (needs an OpenCL driver, e.g. PoCL)
                   --quiet              no progress output
                 """;
     }
@@ -84,10 +85,9 @@ final class TrainCommand implements Main.Command {
         var a = new Args("train", argv, VALUED, FLAGS);
         if (!a.positional().isEmpty()) throw new Args.UsageException("unexpected argument '" + a.positional().get(0) + "'");
         if (a.has("threads")) Parallel.setThreads(a.integer("threads", Parallel.threads()));
-        String device = a.string("device", "cpu");
-        if (!device.equals("cpu")) throw new Args.UsageException("--device " + device + ": only cpu is available in this build");
+        var device = DeviceOption.open(a);
         var progress = Progress.auto(a.flag("quiet"));
-        if (a.has("resume")) return resume(a, progress);
+        if (a.has("resume")) return resume(a, progress, device);
 
         Dataset data;
         String dataName;
@@ -131,7 +131,7 @@ final class TrainCommand implements Main.Command {
                         + ", choose another --out, or pass --force to replace it");
         }
         writeSource(out, a, dataName);
-        var outcome = TrainRun.run(data, cfg, out, fold, false, progress);
+        var outcome = TrainRun.run(data, cfg, out, fold, false, progress, device);
         System.out.println();
         System.out.println(outcome.table());
         System.out.println("results: " + out.resolve("results.json") + "  table: " + out.resolve("table.md"));
@@ -150,13 +150,13 @@ final class TrainCommand implements Main.Command {
         if (!Files.exists(f)) Json.write(f, src);
     }
 
-    private int resume(Args a, Progress progress) throws Exception {
+    private int resume(Args a, Progress progress, io.mater.engine.Device device) throws Exception {
         Path out = Path.of(a.string("resume", ""));
         Path runFile = out.resolve("run.json"), srcFile = out.resolve("source.json");
         if (!Files.exists(runFile) || !Files.exists(srcFile))
             throw new java.io.FileNotFoundException("--resume " + out + ": not a training run folder (no run.json/source.json)");
         for (String k : VALUED)
-            if (a.has(k) && !k.equals("resume") && !k.equals("threads"))
+            if (a.has(k) && !k.equals("resume") && !k.equals("threads") && !k.equals("device"))
                 throw new Args.UsageException("--resume continues with the run's own settings; --" + k + " cannot be changed");
         var run = Json.asObject(Json.read(runFile), runFile.toString());
         @SuppressWarnings("unchecked")
@@ -172,7 +172,7 @@ final class TrainCommand implements Main.Command {
             data = Synthetic.generate(preset, Json.asLong(src.get("seed"), "seed") + 12345, t,
                     preset.defaultWindowSeconds * preset.defaultWindows / t, Synthetic.Params.defaults());
         }
-        var outcome = TrainRun.run(data, cfg, out, null, true, progress);
+        var outcome = TrainRun.run(data, cfg, out, null, true, progress, device);
         System.out.println();
         System.out.println(outcome.table());
         return 0;

@@ -34,25 +34,29 @@ public record Evaluation(int clips, double loss, Map<String, Double> accuracy, M
         int layers = model.config.layers() + 1;
         double[][] layerSums = {new double[layers], new double[layers]};
         double lossSum = 0;
+        var device = FoldTrainer.deviceOf(model);
+        var backend = io.mater.engine.Backends.of(device);
         try (var ignored = Autograd.noGrad()) {
             for (int from = 0; from < n; from += batch) {
-                int to = Math.min(n, from + batch);
-                int[] idx = new int[to - from];
-                for (int i = 0; i < idx.length; i++) idx[i] = from + i;
-                Tensor a = model.audio() != null ? data.audio().indexSelect(0, idx) : null;
-                Tensor v = model.video() != null ? data.video().indexSelect(0, idx) : null;
-                var out = model.forward(a, v, null, layerEntropies, false);
-                float[] lab = new float[idx.length];
-                for (int i = 0; i < idx.length; i++) lab[i] = data.labels()[from + i];
-                lossSum += Losses.crossEntropy(out.logits(), Tensor.of(lab, lab.length)).item() * idx.length;
-                copy(out.logits(), logits.get("av"), from * c);
-                if (out.audio() != null) copy(out.audioLogits(), logits.get("a"), from * c);
-                if (out.video() != null) copy(out.videoLogits(), logits.get("v"), from * c);
-                if (layerEntropies) {
-                    for (int m = 0; m < 2; m++) {
-                        var branch = m == 0 ? out.audio() : out.video();
-                        if (branch == null) continue;
-                        for (int l = 0; l < layers; l++) layerSums[m][l] += Metrics.embeddingEntropy(branch.hidden().get(l)) * idx.length;
+                try (var scope = backend.memoryScope()) { // frees this batch's device memory
+                    int to = Math.min(n, from + batch);
+                    int[] idx = new int[to - from];
+                    for (int i = 0; i < idx.length; i++) idx[i] = from + i;
+                    Tensor a = model.audio() != null ? data.audio().indexSelect(0, idx).to(device) : null;
+                    Tensor v = model.video() != null ? data.video().indexSelect(0, idx).to(device) : null;
+                    var out = model.forward(a, v, null, layerEntropies, false);
+                    float[] lab = new float[idx.length];
+                    for (int i = 0; i < idx.length; i++) lab[i] = data.labels()[from + i];
+                    lossSum += Losses.crossEntropy(out.logits(), Tensor.of(lab, lab.length).to(device)).item() * idx.length;
+                    copy(out.logits(), logits.get("av"), from * c);
+                    if (out.audio() != null) copy(out.audioLogits(), logits.get("a"), from * c);
+                    if (out.video() != null) copy(out.videoLogits(), logits.get("v"), from * c);
+                    if (layerEntropies) {
+                        for (int m = 0; m < 2; m++) {
+                            var branch = m == 0 ? out.audio() : out.video();
+                            if (branch == null) continue;
+                            for (int l = 0; l < layers; l++) layerSums[m][l] += Metrics.embeddingEntropy(branch.hidden().get(l)) * idx.length;
+                        }
                     }
                 }
             }

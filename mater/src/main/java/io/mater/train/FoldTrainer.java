@@ -2,6 +2,8 @@ package io.mater.train;
 
 import io.mater.data.Dataset;
 import io.mater.data.Folds;
+import io.mater.engine.Backends;
+import io.mater.engine.Device;
 import io.mater.engine.Losses;
 import io.mater.engine.Rng;
 import io.mater.engine.Tensor;
@@ -46,13 +48,23 @@ public final class FoldTrainer {
         return foldDir.resolve("result.json");
     }
 
-    /** Trains fold (resuming from its checkpoint when resume and one exists) and writes its files. */
+    /** Trains fold on the CPU (resuming from its checkpoint when resume and one exists) and writes its files. */
     public static Map<String, Object> run(Dataset data, Folds.Fold fold, TrainConfig cfg, Path dir, Progress progress, boolean resume)
             throws IOException {
+        return run(data, fold, cfg, dir, progress, resume, Device.CPU);
+    }
+
+    /**
+     * Trains fold on device: the model, its gradients and the optimiser state live there; each step runs in a
+     * memory scope that frees its activations and gradients when it ends; the peak is reported.
+     */
+    public static Map<String, Object> run(Dataset data, Folds.Fold fold, TrainConfig cfg, Path dir, Progress progress, boolean resume,
+                                          Device device) throws IOException {
         Files.createDirectories(dir);
         long started = System.nanoTime();
         Dataset train = data.subset(fold.train()), test = data.subset(fold.test());
         Mater model = new Mater(cfg.model(), new Rng(cfg.seed() * 1_000_003L + fold.index()));
+        model.to(device);
         var optimizer = new Adam(model.namedParameters(), cfg.lr(), 0.9, 0.999, 1e-8, cfg.weightDecay(), false);
         var scheduler = new ReduceLROnPlateau(optimizer, ReduceLROnPlateau.Mode.MIN, cfg.factor(), cfg.patience(), 1e-4,
                 ReduceLROnPlateau.ThresholdMode.REL, 0, 0, 1e-8);
@@ -109,6 +121,11 @@ public final class FoldTrainer {
         result.put("seconds", seconds);
         result.put("test", eval.toJson());
         result.put("curve", curve);
+        if (!device.isCpu()) {
+            result.put("device", device.toString());
+            result.put("device_peak_bytes", Backends.of(device).memoryPeak());
+            progress.message(String.format(Locale.ROOT, "%s: peak device memory %.1f MiB", label, Backends.of(device).memoryPeak() / 1048576.0));
+        }
         writeCurveCsv(dir.resolve("curve.csv"), curve);
         for (var e : eval.confusion().entrySet()) writeConfusionCsv(dir.resolve("confusion-" + e.getKey() + ".csv"), data.classes(), e.getValue());
         writeFigures(dir, data.classes(), eval, curve, fold.index());
@@ -119,9 +136,20 @@ public final class FoldTrainer {
         return result;
     }
 
-    /** One pass over train in a random order; returns {mean loss, accuracy} of the fused prediction. */
+    /** The device the model's parameters live on. */
+    static Device deviceOf(Mater model) {
+        var ps = model.parameters();
+        return ps.isEmpty() ? Device.CPU : ps.get(0).device();
+    }
+
+    /**
+     * One pass over train in a random order on the model's device; returns {mean loss, accuracy} of the
+     * fused prediction. Only the loss and the logits come back to the host (for the log).
+     */
     static double[] trainEpoch(Mater model, Adam optimizer, Dataset train, int batch, Rng order) {
         model.train();
+        Device device = deviceOf(model);
+        var backend = Backends.of(device);
         int n = train.size();
         int[] perm = order.permutation(n);
         double lossSum = 0;
@@ -129,18 +157,21 @@ public final class FoldTrainer {
         for (int from = 0; from < n; from += batch) {
             int to = Math.min(n, from + batch);
             int[] idx = java.util.Arrays.copyOfRange(perm, from, to);
-            Tensor a = model.audio() != null ? train.audio().indexSelect(0, idx) : null;
-            Tensor v = model.video() != null ? train.video().indexSelect(0, idx) : null;
             float[] lab = new float[idx.length];
             for (int i = 0; i < idx.length; i++) lab[i] = train.labels()[idx[i]];
-            var out = model.forward(a, v);
-            Tensor loss = Losses.crossEntropy(out.logits(), Tensor.of(lab, lab.length));
-            loss.backward();
-            optimizer.step();
-            optimizer.zeroGrad();
-            lossSum += loss.item() * idx.length;
-            int[] pred = Metrics.argmax(out.logits().detach());
-            for (int i = 0; i < idx.length; i++) if (pred[i] == (int) lab[i]) correct++;
+            try (var scope = backend.memoryScope()) {
+                Tensor a = model.audio() != null ? train.audio().indexSelect(0, idx).to(device) : null;
+                Tensor v = model.video() != null ? train.video().indexSelect(0, idx).to(device) : null;
+                var out = model.forward(a, v);
+                Tensor loss = Losses.crossEntropy(out.logits(), Tensor.of(lab, lab.length).to(device));
+                loss.backward();
+                optimizer.step();
+                for (Tensor s : optimizer.stateDict().values()) scope.keep(s); // Adam's moments outlive the step
+                optimizer.zeroGrad();
+                lossSum += loss.item() * idx.length;
+                int[] pred = Metrics.argmax(out.logits().detach());
+                for (int i = 0; i < idx.length; i++) if (pred[i] == (int) lab[i]) correct++;
+            }
         }
         return new double[] {lossSum / n, (double) correct / n};
     }

@@ -2,6 +2,7 @@ package io.mater.train;
 
 import io.mater.data.Dataset;
 import io.mater.data.Folds;
+import io.mater.engine.Device;
 import io.mater.engine.Parallel;
 import io.mater.engine.Simd;
 import io.mater.engine.io.Json;
@@ -58,6 +59,12 @@ public final class TrainRun {
     }
 
     public static Outcome run(Dataset data, TrainConfig cfg, Path out, Integer onlyFold, boolean resume, Progress progress) throws IOException {
+        return run(data, cfg, out, onlyFold, resume, progress, Device.CPU);
+    }
+
+    /** As above, training on device (cpu, or opencl:N with the gpu-kernels backend). */
+    public static Outcome run(Dataset data, TrainConfig cfg, Path out, Integer onlyFold, boolean resume, Progress progress, Device device)
+            throws IOException {
         check(data, cfg);
         var folds = Folds.subjectDisjoint(data.subjects(), cfg.folds());
         if (onlyFold != null && (onlyFold < 1 || onlyFold > folds.size()))
@@ -72,9 +79,9 @@ public final class TrainRun {
         } else {
             Json.write(runFile, run);
         }
-        progress.message(String.format(Locale.ROOT, "MATER %s on %s: %d clips, %d subjects, T = %d; %d folds; kernels %s, %d threads",
+        progress.message(String.format(Locale.ROOT, "MATER %s on %s: %d clips, %d subjects, T = %d; %d folds; %s",
                 cfg.model().modality().key(), data.name(), data.size(), data.distinctSubjects().length, data.windows(), folds.size(),
-                Simd.describe(), Parallel.threads()));
+                device.isCpu() ? "kernels " + Simd.describe() + ", " + Parallel.threads() + " threads" : "device " + device));
         var results = new ArrayList<Map<String, Object>>();
         for (var fold : folds) {
             if (onlyFold != null && fold.index() != onlyFold - 1) continue;
@@ -85,7 +92,7 @@ public final class TrainRun {
                 results.add(Json.asObject(Json.read(result), result.toString()));
                 continue;
             }
-            results.add(FoldTrainer.run(data, fold, cfg, dir, progress, resume));
+            results.add(FoldTrainer.run(data, fold, cfg, dir, progress, resume, device));
         }
         // report over every finished fold in the folder (others may come from separate jobs)
         var all = Report.collect(List.of(out), run);

@@ -1,0 +1,39 @@
+package io.mater.cli;
+
+import io.mater.engine.Backends;
+import io.mater.engine.Device;
+
+/** {@code --device cpu|opencl[:N]}: parses the option and opens the backend, or fails naming the fix. */
+final class DeviceOption {
+    static final String HELP = "--device cpu|opencl[:N]  where the model trains and runs (default cpu; opencl:N is the N-th OpenCL device)";
+
+    private DeviceOption() {}
+
+    static Device open(Args a) {
+        String spec = a.string("device", "cpu");
+        Device device;
+        try {
+            device = Device.parse(spec);
+        } catch (IllegalArgumentException e) {
+            throw new Args.UsageException("--device " + spec + ": expected cpu, opencl or opencl:N");
+        }
+        if (device.isCpu()) return device;
+        if (!device.type().equals("opencl")) throw new Args.UsageException("--device " + spec + ": expected cpu, opencl or opencl:N");
+        try {
+            var backend = Backends.of(device);
+            System.err.println("device " + device + ": " + describe(backend));
+        } catch (IllegalStateException e) {
+            throw new IllegalStateException("--device " + spec + ": " + e.getMessage(), e);
+        }
+        return device;
+    }
+
+    private static String describe(io.mater.engine.Backend backend) {
+        try {
+            var m = backend.getClass().getMethod("describe");
+            return String.valueOf(m.invoke(backend));
+        } catch (ReflectiveOperationException e) {
+            return backend.getClass().getSimpleName();
+        }
+    }
+}
