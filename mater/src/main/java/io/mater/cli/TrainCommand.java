@@ -124,6 +124,7 @@ final class TrainCommand implements Main.Command {
         Path out = a.has("out") ? Path.of(a.string("out", "")) : Path.of("runs", dataName + "-" + model.modality().key() + "-"
                 + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
         Integer fold = a.has("fold") ? a.integer("fold", 0) : null;
+        TrainRun.check(data, cfg); // before anything is written, so that a refused run leaves no folder behind
         if (TrainRun.nonEmpty(out)) {
             if (a.flag("force")) deleteTree(out);
             else if (fold == null || !Files.exists(out.resolve("run.json")))

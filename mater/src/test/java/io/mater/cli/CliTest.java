@@ -125,7 +125,7 @@ class CliTest {
         assertBad(1, corrupt.toString(), "train", "--data", corrupt.toString());
         assertBad(1, "larger than the 4 windows", with(SMALL, "train", "--data", good.toString(), "--windows", "9"));
         assertBad(1, "fewer than the 5 folds", with(SMALL, "train", "--data", good.toString(), "--folds", "5"));
-        assertBad(1, "--d-model 512 does not match the embeddings' size 16", "train", "--data", good.toString(), "--quiet");
+        assertBad(1, "--d-model 512 does not match the embeddings' size 16", "train", "--data", good.toString(), "--d-model", "512", "--quiet");
 
         var d = TestStores.small(4, 3, 4, 16, 3, 2);
         // audio and video with different N
