@@ -27,7 +27,7 @@ final class TrainCommand implements Main.Command {
     record Preset(int layers, int heads, int ff, float dropout, double lr, int epochs, int batch, int patience) {
         static Preset of(String name) {
             return switch (name.toLowerCase(Locale.ROOT)) {
-                case "quick" -> new Preset(1, 8, 512, 0.1f, 2e-4, 12, 64, 20);
+                case "quick" -> new Preset(1, 8, 512, 0.1f, 1e-3, 6, 32, 20);
                 case "paper" -> new Preset(6, 8, 2048, 0.1f, 1e-6, 300, 64, 20);
                 default -> throw new Args.UsageException("--preset must be quick or paper, got '" + name + "'");
             };
@@ -45,7 +45,7 @@ final class TrainCommand implements Main.Command {
                 usage: mater train [options]
                        mater train --resume OUT
 
-                Trains MATER (paper Section 4.1): Adam on the cross-entropy of the fused logits, batch 64,
+                Trains MATER (paper Section 4.1): Adam on the cross-entropy of the fused logits,
                 ReduceLROnPlateau on the training loss, subject-disjoint k-fold cross-validation. Writes
                 OUT/run.json, OUT/fold-K/ (model.safetensors, result.json, curves and confusion matrices as CSV,
                 PNG and SVG, checkpoint.safetensors), OUT/results.json and OUT/table.md, and prints the table.
@@ -63,7 +63,8 @@ final class TrainCommand implements Main.Command {
                                        'mater report' merges the fold folders afterwards
                   --seed N             seed of initialisation, data order and dropout (default 0)
                 model and optimisation (defaults from --preset quick|paper; paper = d 512, 6 layers,
-                8 heads, ff 2048, dropout 0.1, lr 1e-6, 300 epochs):
+                8 heads, ff 2048, dropout 0.1, lr 1e-6, batch 64, 300 epochs; quick = 1 layer, 8 heads,
+                ff 512, dropout 0.1, lr 1e-3, batch 32, 6 epochs):
                   --modality av|audio|video   (default av)
                   --no-pe              no positional encoding
                   --no-mhsa            no self-attention (the paper's baseline: x = LN(x + FFN(x)))
@@ -124,6 +125,7 @@ final class TrainCommand implements Main.Command {
         Path out = a.has("out") ? Path.of(a.string("out", "")) : Path.of("runs", dataName + "-" + model.modality().key() + "-"
                 + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
         Integer fold = a.has("fold") ? a.integer("fold", 0) : null;
+        TrainRun.check(data, cfg); // before anything is written, so that a refused run leaves no folder behind
         if (TrainRun.nonEmpty(out)) {
             if (a.flag("force")) deleteTree(out);
             else if (fold == null || !Files.exists(out.resolve("run.json")))

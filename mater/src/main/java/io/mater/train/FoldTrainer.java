@@ -130,6 +130,9 @@ public final class FoldTrainer {
         for (var e : eval.confusion().entrySet()) writeConfusionCsv(dir.resolve("confusion-" + e.getKey() + ".csv"), data.classes(), e.getValue());
         writeFigures(dir, data.classes(), eval, curve, fold.index());
         Json.write(resultFile(dir), result);
+        // the fold is complete (result.json marks it for --resume); its training checkpoint (model, Adam moments,
+        // scheduler and data-order state) has served its purpose and would only cost disk space
+        Files.deleteIfExists(ckpt);
         progress.finish(String.format(Locale.ROOT, "%s: AV %.1f%%%s%s  (%.0f s)", label, 100 * eval.accuracy().get("av"),
                 eval.accuracy().containsKey("a") ? String.format(Locale.ROOT, "  A %.1f%%", 100 * eval.accuracy().get("a")) : "",
                 eval.accuracy().containsKey("v") ? String.format(Locale.ROOT, "  V %.1f%%", 100 * eval.accuracy().get("v")) : "", seconds));

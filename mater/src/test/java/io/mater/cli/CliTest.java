@@ -88,7 +88,12 @@ class CliTest {
         assertEquals(1, r.code());
         assertTrue(r.err().contains("exists; pass --force"), r.err());
 
-        r = run("info", store().toString(), model.toString(), out.resolve("fold-1/checkpoint.safetensors").toString());
+        Path stopped = tmp.resolve("stopped");
+        var data = io.mater.data.EmbeddingStore.read(store());
+        var cfg = new io.mater.train.TrainConfig(new io.mater.model.MaterConfig(16, 2, 1, 16, 3, true, true, io.mater.model.Modality.AV, 0.1f),
+                5, 8, 1e-3, 20, 0.1, 0, 2, 0);
+        io.mater.train.TestStores.interruptedFold(data, cfg, stopped, 3);
+        r = run("info", store().toString(), model.toString(), stopped.resolve("checkpoint.safetensors").toString());
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("embedding store") && r.out().contains("MATER model") && r.out().contains("checkpoint after epoch 3"), r.out());
 
@@ -125,7 +130,7 @@ class CliTest {
         assertBad(1, corrupt.toString(), "train", "--data", corrupt.toString());
         assertBad(1, "larger than the 4 windows", with(SMALL, "train", "--data", good.toString(), "--windows", "9"));
         assertBad(1, "fewer than the 5 folds", with(SMALL, "train", "--data", good.toString(), "--folds", "5"));
-        assertBad(1, "--d-model 512 does not match the embeddings' size 16", "train", "--data", good.toString(), "--quiet");
+        assertBad(1, "--d-model 512 does not match the embeddings' size 16", "train", "--data", good.toString(), "--d-model", "512", "--quiet");
 
         var d = TestStores.small(4, 3, 4, 16, 3, 2);
         // audio and video with different N

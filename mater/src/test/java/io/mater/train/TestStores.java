@@ -1,6 +1,7 @@
 package io.mater.train;
 
 import io.mater.data.Dataset;
+import io.mater.data.Folds;
 import io.mater.engine.Rng;
 import io.mater.engine.Tensor;
 import java.util.ArrayList;
@@ -9,6 +10,20 @@ import java.util.List;
 /** Small random embedding stores for fast training tests (d 16, a learnable signal per class). */
 public final class TestStores {
     private TestStores() {}
+
+    /** Trains fold 1 of data into dir and stops it after `epochs` epochs, leaving its checkpoint behind. */
+    public static void interruptedFold(Dataset data, TrainConfig cfg, java.nio.file.Path dir, int epochs) throws java.io.IOException {
+        var quiet = new Progress(Progress.Mode.QUIET, new java.io.PrintStream(java.io.PrintStream.nullOutputStream()));
+        FoldTrainer.interruptAfterEpochForTests = epochs;
+        try {
+            FoldTrainer.run(data, Folds.subjectDisjoint(data.subjects(), cfg.folds()).get(0), cfg, dir, quiet, false);
+            throw new IllegalStateException("training was not interrupted");
+        } catch (FoldTrainer.Interrupted expected) {
+            // the checkpoint of the last epoch is on disk
+        } finally {
+            FoldTrainer.interruptAfterEpochForTests = -1;
+        }
+    }
 
     public static Dataset small(int subjects, int clipsPerSubject, int windows, int dim, int classes, long seed) {
         Rng rng = new Rng(seed);
