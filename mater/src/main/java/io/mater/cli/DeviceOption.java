@@ -5,8 +5,6 @@ import io.mater.engine.Device;
 
 /** {@code --device cpu|opencl[:N]}: parses the option and opens the backend, or fails naming the fix. */
 final class DeviceOption {
-    static final String HELP = "--device cpu|opencl[:N]  where the model trains and runs (default cpu; opencl:N is the N-th OpenCL device)";
-
     private DeviceOption() {}
 
     static Device open(Args a) {

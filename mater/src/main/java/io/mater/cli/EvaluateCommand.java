@@ -35,10 +35,10 @@ final class EvaluateCommand implements Main.Command {
     public int run(String[] argv) throws Exception {
         var a = new Args("evaluate", argv, Set.of("model", "data", "windows", "out", "threads", "device"), Set.of("force"));
         if (a.has("threads")) Parallel.setThreads(a.integer("threads", 1));
+        var device = DeviceOption.open(a);
         Path modelFile = Path.of(a.required("model")), dataFile = Path.of(a.required("data"));
         for (Path p : new Path[] {modelFile, dataFile})
             if (!Files.exists(p)) throw new java.io.FileNotFoundException(p + ": no such file");
-        var device = DeviceOption.open(a);
         var loaded = ModelFile.load(modelFile);
         loaded.model().to(device);
         Dataset data = EmbeddingStore.read(dataFile);

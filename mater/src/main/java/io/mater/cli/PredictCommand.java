@@ -35,10 +35,10 @@ final class PredictCommand implements Main.Command {
     public int run(String[] argv) throws Exception {
         var a = new Args("predict", argv, Set.of("model", "input", "output", "threads", "device"), Set.of("force"));
         if (a.has("threads")) Parallel.setThreads(a.integer("threads", 1));
+        var device = DeviceOption.open(a);
         Path modelFile = Path.of(a.required("model")), in = Path.of(a.required("input")), out = Path.of(a.required("output"));
         for (Path p : new Path[] {modelFile, in}) if (!Files.exists(p)) throw new java.io.FileNotFoundException(p + ": no such file");
         if (Files.exists(out) && !a.flag("force")) throw new IllegalArgumentException(out + " exists; pass --force to overwrite it");
-        var device = DeviceOption.open(a);
         var loaded = ModelFile.load(modelFile);
         var model = loaded.model();
         model.to(device);

@@ -30,13 +30,13 @@ import org.junit.jupiter.api.io.TempDir;
  * parameter's gradient, the Adam update) and a few epochs of fold training (the loss curve). Skips without an
  * OpenCL device; fails then when MATER_REQUIRE_OPENCL=1 (CI).
  */
-class OpenClTrainingTest {
+public class OpenClTrainingTest {
     static final Device CL = new Device("opencl", 0);
 
     @TempDir
     Path tmp;
 
-    static Backend openCl() {
+    public static Backend openCl() {
         try {
             return Backends.of(CL);
         } catch (IllegalStateException e) {
