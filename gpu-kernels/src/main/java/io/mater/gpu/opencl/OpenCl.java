@@ -49,6 +49,10 @@ final class OpenCl {
     final cl_program program;
     private final Map<String, cl_kernel> kernels = new HashMap<>();
 
+    /** -Dmater.opencl.profile=true: wait after every launch and print the time per kernel at exit. */
+    static final boolean PROFILE = Boolean.getBoolean("mater.opencl.profile");
+    private final Map<String, long[]> profile = new java.util.TreeMap<>();
+
     private OpenCl(Found found) {
         this.found = found;
         var props = new cl_context_properties();
@@ -97,7 +101,9 @@ final class OpenCl {
         var all = devices();
         if (index >= all.size())
             throw new IllegalStateException("no OpenCL device " + index + "; found " + all.size() + ": " + all + " (use opencl:0.." + (all.size() - 1) + ")");
-        return new OpenCl(all.get(index));
+        var cl = new OpenCl(all.get(index));
+        if (PROFILE) Runtime.getRuntime().addShutdownHook(new Thread(() -> System.err.print(cl.profileReport())));
+        return cl;
     }
 
     private static String source() {
@@ -185,7 +191,22 @@ final class OpenCl {
                 default -> throw new IllegalArgumentException("kernel " + name + " argument " + i + ": unsupported " + a.getClass());
             }
         }
+        long t0 = PROFILE ? System.nanoTime() : 0;
         clEnqueueNDRangeKernel(queue, k, global.length, null, global, local, 0, null, null);
+        if (PROFILE) {
+            clFinish(queue);
+            long[] p = profile.computeIfAbsent(name, n -> new long[2]);
+            p[0]++;
+            p[1] += System.nanoTime() - t0;
+        }
+    }
+
+    /** Launch counts and milliseconds per kernel (with -Dmater.opencl.profile=true). */
+    synchronized String profileReport() {
+        var sb = new StringBuilder("OpenCL kernel profile on " + found + ":\n");
+        profile.entrySet().stream().sorted((x, y) -> Long.compare(y.getValue()[1], x.getValue()[1])).forEach(e ->
+                sb.append(String.format(java.util.Locale.ROOT, "  %-26s %8d launches %10.1f ms%n", e.getKey(), e.getValue()[0], e.getValue()[1] / 1e6)));
+        return sb.toString();
     }
 
     void close() {
