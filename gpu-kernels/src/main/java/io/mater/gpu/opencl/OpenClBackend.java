@@ -38,14 +38,14 @@ public final class OpenClBackend implements Backend, AutoCloseable {
     private final Device device;
     private final ClMemory dummy;
     private final AtomicLong inUse = new AtomicLong(), peak = new AtomicLong();
-    private final Set<ClMemory> live = ConcurrentHashMap.newKeySet();
+    private final Set<ClMemory.Buffer> live = ConcurrentHashMap.newKeySet();
     private final ThreadLocal<ArrayDeque<Scope>> scopes = ThreadLocal.withInitial(ArrayDeque::new);
 
     private OpenClBackend(OpenCl cl, int index) {
         this.cl = cl;
         this.device = new Device("opencl", index);
         this.dummy = alloc(1);
-        live.remove(dummy);
+        live.remove(dummy.buffer());
         inUse.set(0);
         peak.set(0);
     }
@@ -82,15 +82,16 @@ public final class OpenClBackend implements Backend, AutoCloseable {
         var m = new ClMemory(this, cl.alloc(bytes), floats);
         long now = inUse.addAndGet(bytes);
         peak.accumulateAndGet(now, Math::max);
-        live.add(m);
+        live.add(m.buffer());
         var stack = scopes.get();
         if (!stack.isEmpty()) stack.peek().owned.add(m);
         return m;
     }
 
-    void released(ClMemory m, cl_mem mem) {
-        if (live.remove(m)) inUse.addAndGet(-m.bytes());
-        cl.release(mem);
+    /** Called once per buffer, by close() or by the Cleaner. */
+    void released(ClMemory.Buffer b) {
+        if (live.remove(b)) inUse.addAndGet(-b.bytes);
+        cl.release(b.mem);
     }
 
     private Tensor newTensor(int[] shape) {
@@ -170,7 +171,7 @@ public final class OpenClBackend implements Backend, AutoCloseable {
     /** Frees every buffer of this backend and the OpenCL context; the backend cannot be used afterwards. */
     @Override
     public void close() {
-        for (var m : live.toArray(new ClMemory[0])) m.close();
+        for (var b : live.toArray(new ClMemory.Buffer[0])) b.run();
         dummy.close();
         cl.close();
         OPEN.remove(device.index());

@@ -35,8 +35,9 @@ class AdamMemoryTest {
     }
 
     @Test
-    void scopeFreesWhatItAllocatedExceptKeptTensors() {
+    void scopeFreesWhatItAllocatedExceptKeptTensors() throws Exception {
         var be = OpenClTesting.backend();
+        OpenClTesting.drain(be);
         long before = be.memoryInUse();
         int liveBefore = be.liveBuffers();
         Tensor kept;
@@ -58,8 +59,9 @@ class AdamMemoryTest {
     }
 
     @Test
-    void nestedScopesHandKeptTensorsOutward() {
+    void nestedScopesHandKeptTensorsOutward() throws Exception {
         var be = OpenClTesting.backend();
+        OpenClTesting.drain(be);
         long before = be.memoryInUse();
         try (var outer = be.memoryScope()) {
             Tensor x;
@@ -69,6 +71,19 @@ class AdamMemoryTest {
             assertEquals(100, x.toArray().length, "kept by the inner scope, alive in the outer one");
         }
         assertEquals(before, be.memoryInUse(), "the outer scope freed what the inner one kept");
+    }
+
+    @Test
+    void unreachableBuffersOutsideScopesAreReclaimedAsABackstop() throws Exception {
+        var be = OpenClTesting.backend();
+        int before = be.liveBuffers();
+        for (int i = 0; i < 50; i++) Tensor.zeros(1000).to(CL); // no scope: dropped at once
+        assertTrue(be.liveBuffers() >= before + 1, "buffers are live until collected");
+        for (int i = 0; i < 100 && be.liveBuffers() > before + 5; i++) {
+            System.gc();
+            Thread.sleep(20);
+        }
+        assertTrue(be.liveBuffers() <= before + 5, "unreachable buffers were released: " + (be.liveBuffers() - before) + " still live");
     }
 
     @Test

@@ -33,6 +33,21 @@ final class OpenClTesting {
         return (OpenClBackend) Backends.of(CL);
     }
 
+    /**
+     * Lets the garbage collector release unreachable device buffers of earlier tests (the Cleaner backstop),
+     * so that memory accounting measured afterwards is not disturbed by them.
+     */
+    static void drain(OpenClBackend be) throws InterruptedException {
+        int stable = 0, last = -1;
+        for (int i = 0; i < 50 && stable < 3; i++) {
+            System.gc();
+            Thread.sleep(10);
+            int now = be.liveBuffers();
+            stable = now == last ? stable + 1 : 0;
+            last = now;
+        }
+    }
+
     static void assertClose(String what, float[] expected, float[] actual, float rtol, float atol) {
         assertEquals(expected.length, actual.length, what + ": length");
         for (int i = 0; i < expected.length; i++) {
