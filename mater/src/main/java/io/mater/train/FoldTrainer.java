@@ -124,7 +124,7 @@ public final class FoldTrainer {
         if (!device.isCpu()) {
             result.put("device", device.toString());
             result.put("device_peak_bytes", Backends.of(device).memoryPeak());
-            progress.message(String.format(Locale.ROOT, "%s: peak device memory %.1f MiB", label, Backends.of(device).memoryPeak() / 1048576.0));
+            progress.message(String.format(Locale.ROOT, "%s: peak device memory %.1f MiB (since the device was opened)", label, Backends.of(device).memoryPeak() / 1048576.0));
         }
         writeCurveCsv(dir.resolve("curve.csv"), curve);
         for (var e : eval.confusion().entrySet()) writeConfusionCsv(dir.resolve("confusion-" + e.getKey() + ".csv"), data.classes(), e.getValue());
