@@ -23,7 +23,7 @@ import java.util.Set;
 final class ExperimentCommand implements Main.Command {
     static final List<String> KINDS = List.of("table1", "layer-entropy", "noise", "noise-retrain", "incremental", "response-time", "attention", "reproduce");
     static final Set<String> VALUED = Set.of("data", "synthetic", "seed", "preset", "folds", "epochs", "layers", "heads", "ff", "dropout", "lr", "batch",
-            "patience", "out", "run", "jobs", "threads", "reps", "noise", "clip", "emit", "cpus-per-task", "mem", "time", "row", "fold");
+            "patience", "modality", "out", "run", "jobs", "threads", "reps", "noise", "clip", "emit", "cpus-per-task", "mem", "time", "row", "fold");
     static final Set<String> FLAGS = Set.of("quiet");
 
     @Override
@@ -63,6 +63,8 @@ final class ExperimentCommand implements Main.Command {
                   --data FILE[,FILE]   embedding stores, one per T (make the T = 16 RAVDESS store with
                                        0.25 s windows: mater embed --window 0.25 --windows 16 ...)
                   --seed N             seed of data, initialisation, order and noise (default 0)
+                  --modality av|audio|video   (default: what the data has; an audio-only store
+                                       gives the audio-only panels)
                 training (defaults from --preset quick|paper, as 'mater train'; quick uses 3 folds here):
                   --preset quick|paper --folds K --epochs E --layers L --heads H --ff F --dropout P
                   --lr LR --batch B --patience P
@@ -214,9 +216,13 @@ final class ExperimentCommand implements Main.Command {
         boolean quick = presetName.equalsIgnoreCase("quick");
         int defaultFolds = quick ? 3 : -1;
         // the model width and class count are set per row from the data (Study.config)
-        var model = new MaterConfig(8, a.integer("heads", p.heads()), a.integer("layers", p.layers()), a.integer("ff", p.ff()), 2, true, true,
-                Modality.AV, (float) a.number("dropout", p.dropout()));
         var probe = new Study(source, null, Path.of("."), 1, List.of(), null, null);
+        var probeData = probe.data(probe.defaultWindows());
+        // default modality: what the data has (an audio-only store gives audio-only models)
+        var modality = a.has("modality") ? Modality.parse(a.string("modality", "av"))
+                : probeData.hasAudio() && probeData.hasVideo() ? Modality.AV : probeData.hasAudio() ? Modality.AUDIO : Modality.VIDEO;
+        var model = new MaterConfig(8, a.integer("heads", p.heads()), a.integer("layers", p.layers()), a.integer("ff", p.ff()), 2, true, true,
+                modality, (float) a.number("dropout", p.dropout()));
         int folds = a.integer("folds", defaultFolds > 0 ? defaultFolds : probe.kind().equals("cremad") ? 10 : 12);
         var cfg = new TrainConfig(model, a.integer("epochs", p.epochs()), a.integer("batch", p.batch()), a.number("lr", p.lr()),
                 a.integer("patience", p.patience()), 0.1, 0, folds, a.longValue("seed", 0));
@@ -252,7 +258,7 @@ final class ExperimentCommand implements Main.Command {
             if (row.noisy() == null) {
                 w.add("train");
                 w.addAll(sourceArgs(s, row.windows()));
-                w.addAll(List.of("--preset", a.string("preset", "quick"), "--layers", "" + c.model().layers(), "--heads", "" + c.model().heads(),
+                w.addAll(List.of("--preset", a.string("preset", "quick"), "--modality", c.model().modality().key(), "--layers", "" + c.model().layers(), "--heads", "" + c.model().heads(),
                         "--ff", "" + c.model().ff(), "--dropout", Float.toString(c.model().dropout()), "--lr", Double.toString(c.lr()), "--epochs", "" + c.epochs(),
                         "--batch", "" + c.batch(), "--patience", "" + c.patience(), "--folds", "" + c.folds(), "--seed", "" + c.seed(), "--fold", "" + (job.fold() + 1)));
                 if (!row.pe()) w.add("--no-pe");
@@ -263,7 +269,7 @@ final class ExperimentCommand implements Main.Command {
                 w.addAll(List.of("experiment", "train-job", "--row", row.name(), "--fold", "" + (job.fold() + 1), "--quiet", "--threads", "${SLURM_CPUS_PER_TASK:-1}",
                         "--out", Slurm.quote(s.out.toAbsolutePath().toString())));
                 w.addAll(sourceArgs(s, 0));
-                for (String k : List.of("preset", "folds", "epochs", "layers", "heads", "ff", "dropout", "lr", "batch", "patience", "noise"))
+                for (String k : List.of("preset", "modality", "folds", "epochs", "layers", "heads", "ff", "dropout", "lr", "batch", "patience", "noise"))
                     if (a.has(k)) w.addAll(List.of("--" + k, Slurm.quote(a.string(k, ""))));
             }
             commands.add(String.join(" ", w));

@@ -50,8 +50,17 @@ public final class Analyses {
 
     public static List<Study.Row> noisyRows(Study s) throws IOException {
         var rows = new ArrayList<Study.Row>();
-        for (String m : TARGETS) for (Study.Row r : pair(s)) rows.add(new Study.Row(r.attention(), r.windows(), r.pe(), m));
+        for (int t : targets(s)) for (Study.Row r : pair(s)) rows.add(new Study.Row(r.attention(), r.windows(), r.pe(), TARGETS[t]));
         return rows;
+    }
+
+    /** The noise targets (indices into TARGETS) that the study's modality has: all three for AV, else one. */
+    static int[] targets(Study s) {
+        return switch (s.base.model().modality()) {
+            case AV -> new int[] {0, 1, 2};
+            case AUDIO -> new int[] {0};
+            case VIDEO -> new int[] {1};
+        };
     }
 
     // ---------------------------------------------------------------- Table 1
@@ -238,9 +247,9 @@ public final class Analyses {
         var rows = pair(s);
         s.train(rows);
         var results = new LinkedHashMap<String, double[][][][]>();
-        for (var row : rows) results.put(row.label(), noiseAccuracy(s, row, new int[] {0, 1, 2}, reps, seed));
+        for (var row : rows) results.put(row.label(), noiseAccuracy(s, row, targets(s), reps, seed));
         var md = new StringBuilder("## Figs. 5-6: test-time noise in audio, video or both (models trained on clean data)\n\n");
-        md.append(noiseFigures(s, "noise", results, new int[] {0, 1, 2}, reps));
+        md.append(noiseFigures(s, "noise", results, targets(s), reps));
         section(s, "noise", md.toString());
         return results;
     }
@@ -251,7 +260,7 @@ public final class Analyses {
         s.train(rows);
         var md = new StringBuilder("## Figs. 7-8: retrained with noisy windows (Algorithm 1), tested with noise in the same modality\n\n");
         var all = new LinkedHashMap<String, double[][][][]>();
-        for (int target = 0; target < 3; target++) {
+        for (int target : targets(s)) {
             var results = new LinkedHashMap<String, double[][][][]>();
             for (var row : rows) {
                 if (!row.noisy().equals(TARGETS[target])) continue;

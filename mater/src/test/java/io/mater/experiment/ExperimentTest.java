@@ -230,6 +230,18 @@ class ExperimentTest {
         var s = new Study(new Study.Source(null, List.of(audioOnly), 0), config(), tmp.resolve("ao"), 1, List.of(), null, QUIET);
         var e = assertThrows(IllegalArgumentException.class, () -> s.config(new Study.Row(true, 4, true)));
         assertTrue(e.getMessage().contains("video"), e.getMessage());
+
+        // an audio-only study gives the audio-only panels
+        var cfg = config();
+        var audioCfg = cfg.withModel(cfg.model().withModality(Modality.AUDIO));
+        var ao = new Study(new Study.Source(null, List.of(audioOnly), 0), audioCfg, tmp.resolve("ao2"), 1, List.of(), null, QUIET);
+        var noise = Analyses.noise(ao, 2, 1).get("attention");
+        assertEquals(0, noise[1][4][0][2], 0, "no video panel");
+        assertTrue(noise[0][0][0][2] > 0, "AV = A for an audio-only model");
+        assertEquals(noise[0][0][0][0], noise[0][0][0][2], 0);
+        assertTrue(Files.exists(tmp.resolve("ao2/report/noise-audio-attention.png")));
+        assertFalse(Files.exists(tmp.resolve("ao2/report/noise-video-attention.png")));
+        assertEquals(3, Analyses.noisyRows(ao).size() + 1, "audio noise x (attention, baseline)");
     }
 
     @Test
