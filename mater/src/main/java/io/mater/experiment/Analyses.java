@@ -249,7 +249,7 @@ public final class Analyses {
         var results = new LinkedHashMap<String, double[][][][]>();
         for (var row : rows) results.put(row.label(), noiseAccuracy(s, row, targets(s), reps, seed));
         var md = new StringBuilder("## Figs. 5-6: test-time noise in audio, video or both (models trained on clean data)\n\n");
-        md.append(noiseFigures(s, "noise", results, targets(s), reps));
+        md.append(noiseFigures(s, "noise", results, targets(s), reps, true));
         section(s, "noise", md.toString());
         return results;
     }
@@ -268,13 +268,13 @@ public final class Analyses {
                 results.put(row.label(), acc);
                 all.put(row.label() + "/" + TARGETS[target], acc);
             }
-            md.append(noiseFigures(s, "noise-retrain", results, new int[] {target}, reps));
+            md.append(noiseFigures(s, "noise-retrain", results, new int[] {target}, reps, target == targets(s)[targets(s).length - 1]));
         }
         section(s, "noise-retrain", md.toString());
         return all;
     }
 
-    private static String noiseFigures(Study s, String name, Map<String, double[][][][]> results, int[] targets, int reps) throws IOException {
+    private static String noiseFigures(Study s, String name, Map<String, double[][][][]> results, int[] targets, int reps, boolean footer) throws IOException {
         Path r = report(s);
         var md = new StringBuilder();
         for (int target : targets) {
@@ -307,7 +307,7 @@ public final class Analyses {
             }
             csv.write(r.resolve(name + "-" + TARGETS[target] + ".csv"));
         }
-        md.append(String.format(Locale.ROOT, "\nMean ± std over %d repetitions (accuracy pooled over the folds); noise %s.\n", reps,
+        if (footer) md.append(String.format(Locale.ROOT, "\nMean ± std over %d repetitions (accuracy pooled over the folds); noise %s.\n", reps,
                 s.noiseOverride == null ? "with the mean and std of the fold's training embeddings" : "N(" + s.noiseOverride.mean() + ", " + s.noiseOverride.std() + "²)"));
         return md.toString();
     }
