@@ -32,6 +32,7 @@ public final class Main {
             "evaluate", new EvaluateCommand(),
             "predict", new PredictCommand(),
             "info", new InfoCommand(),
+            "embed", new EmbedCommand(),
             "experiment", new ExperimentCommand()));
 
     public static void main(String[] args) {
