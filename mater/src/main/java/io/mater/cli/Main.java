@@ -31,7 +31,9 @@ public final class Main {
             "report", new ReportCommand(),
             "evaluate", new EvaluateCommand(),
             "predict", new PredictCommand(),
-            "info", new InfoCommand()));
+            "info", new InfoCommand(),
+            "embed", new EmbedCommand(),
+            "experiment", new ExperimentCommand()));
 
     public static void main(String[] args) {
         if (shouldRelaunch()) System.exit(relaunch(args));
