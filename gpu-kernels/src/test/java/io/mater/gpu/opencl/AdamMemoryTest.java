@@ -15,6 +15,11 @@ import org.junit.jupiter.api.Test;
 
 /** Adam on the device against the CPU, and deterministic device memory: scopes, keep, peak, use after free. */
 class AdamMemoryTest {
+    @org.junit.jupiter.api.BeforeEach
+    void needsOpenCl() {
+        OpenClTesting.backend(); // skips (or fails under MATER_REQUIRE_OPENCL=1) without a device
+    }
+
     @Test
     void adamStepsMatchTheCpu() {
         var be = OpenClTesting.backend();

@@ -18,6 +18,11 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /** Elementwise, broadcasting, view/copy and dropout kernels on OpenCL against the CPU backend, forward and backward. */
 class ElementwiseParityTest {
+    @org.junit.jupiter.api.BeforeEach
+    void needsOpenCl() {
+        OpenClTesting.backend(); // skips (or fails under MATER_REQUIRE_OPENCL=1) without a device
+    }
+
     private static final float RTOL = 2e-5f, ATOL = 2e-6f;
 
     @ParameterizedTest

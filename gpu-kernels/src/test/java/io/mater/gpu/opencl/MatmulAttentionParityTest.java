@@ -13,6 +13,11 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 /** SGEMM (transposes, batch broadcast, bias) and fused attention on OpenCL against the CPU backend. */
 class MatmulAttentionParityTest {
+    @org.junit.jupiter.api.BeforeEach
+    void needsOpenCl() {
+        OpenClTesting.backend(); // skips (or fails under MATER_REQUIRE_OPENCL=1) without a device
+    }
+
     private static final float RTOL = 2e-4f, ATOL = 2e-4f;
 
     @ParameterizedTest

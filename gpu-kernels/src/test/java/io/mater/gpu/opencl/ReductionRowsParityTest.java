@@ -14,6 +14,11 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /** Reductions, softmax, layer norm and cross entropy on OpenCL against the CPU backend, forward and backward. */
 class ReductionRowsParityTest {
+    @org.junit.jupiter.api.BeforeEach
+    void needsOpenCl() {
+        OpenClTesting.backend(); // skips (or fails under MATER_REQUIRE_OPENCL=1) without a device
+    }
+
     private static final float RTOL = 1e-4f, ATOL = 1e-5f;
 
     @ParameterizedTest
