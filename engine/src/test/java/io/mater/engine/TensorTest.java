@@ -69,6 +69,34 @@ class TensorTest {
     }
 
     @Test
+    void argmaxAlongEveryAxisOfARank3Tensor() {
+        int[] shape = {3, 5, 7};
+        Tensor x = Tensor.randn(new Rng(5), shape);
+        float[] d = x.toArray();
+        for (int axis = 0; axis < 3; axis++) {
+            Tensor got = x.argmax(axis, false);
+            int[] kept = Shape.reduced(shape, new int[] {axis}, false);
+            assertArrayEquals(kept, got.shape());
+            float[] g = got.toArray();
+            int o = 0;
+            for (int i = 0; i < shape[0]; i++)
+                for (int j = 0; j < shape[1]; j++)
+                    for (int k = 0; k < shape[2]; k++) {
+                        int[] at = {i, j, k};
+                        if (at[axis] != 0) continue;
+                        int best = 0;
+                        float bv = Float.NEGATIVE_INFINITY;
+                        for (int c = 0; c < shape[axis]; c++) {
+                            at[axis] = c;
+                            float v = d[(at[0] * shape[1] + at[1]) * shape[2] + at[2]];
+                            if (v > bv) { bv = v; best = c; }
+                        }
+                        assertEquals(best, g[o++], "axis " + axis + " at " + i + "," + j + "," + k);
+                    }
+        }
+    }
+
+    @Test
     void broadcastingValues() {
         Tensor a = Tensor.of(new float[] {1, 2, 3, 4, 5, 6}, 2, 3);
         assertArrayEquals(new float[] {11, 22, 33, 14, 25, 36}, a.add(Tensor.vector(10, 20, 30)).toArray());

@@ -1,7 +1,6 @@
 package io.mater.engine.cpu;
 
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -18,7 +17,7 @@ public final class BatchNormVector {
         int i = 0, upper = F.loopBound(len);
         var acc = FloatVector.zero(F);
         for (; i < upper; i += L) acc = acc.add(FloatVector.fromArray(F, x, xo + i).sub(shift));
-        double s = acc.reduceLanes(VectorOperators.ADD);
+        double s = VecMath.sum(acc); // fixed lane order: reduceLanes differs between interpreter and JIT
         for (; i < len; i++) s += x[xo + i] - shift;
         return s;
     }
@@ -30,7 +29,7 @@ public final class BatchNormVector {
             var d = FloatVector.fromArray(F, x, xo + i).sub(mean);
             acc = d.fma(d, acc);
         }
-        double s = acc.reduceLanes(VectorOperators.ADD);
+        double s = VecMath.sum(acc); // fixed lane order: reduceLanes differs between interpreter and JIT
         for (; i < len; i++) {
             double d = x[xo + i] - mean;
             s += d * d;
@@ -43,7 +42,7 @@ public final class BatchNormVector {
         var acc = FloatVector.zero(F);
         for (; i < upper; i += L)
             acc = FloatVector.fromArray(F, x, xo + i).sub(mean).fma(FloatVector.fromArray(F, gy, go + i), acc);
-        double s = acc.reduceLanes(VectorOperators.ADD);
+        double s = VecMath.sum(acc); // fixed lane order: reduceLanes differs between interpreter and JIT
         for (; i < len; i++) s += (double) gy[go + i] * (x[xo + i] - mean);
         return s;
     }

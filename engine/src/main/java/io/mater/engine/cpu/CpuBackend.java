@@ -236,7 +236,11 @@ public final class CpuBackend implements Backend {
     public Tensor argmax(Tensor a, int axis, boolean keepdim) {
         int[] shape = a.shape();
         int last = shape.length - 1;
-        Tensor x = contiguous(axis == last ? a : a.detach().transpose(axis, last));
+        // move the axis to the end, keeping the order of the others (rows then come in the kept axes' order)
+        int[] order = new int[shape.length];
+        for (int i = 0, j = 0; i < shape.length; i++) if (i != axis) order[j++] = i;
+        if (shape.length > 0) order[last] = axis;
+        Tensor x = contiguous(axis == last ? a : a.detach().permute(order));
         int cols = shape.length == 0 ? 1 : shape[axis];
         int rows = cols == 0 ? 0 : x.numel() / cols;
         float[] xd = data(x);
