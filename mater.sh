@@ -124,8 +124,15 @@ case "${1:-}" in
       # Through the SDK's argfile (its runtime, JVMCI compiler and OpenCL driver); --device tornado works.
       tjar="$(tornado_jar)"
       [ -n "$tjar" ] || die "TORNADOVM_HOME is set but the TornadoVM backend jar was not built (run ./mater.sh build)"
+      # The SDK's argfile puts the current directory first on the module path, so any jar in the user's
+      # working directory would join the boot layer; use a copy without it.
+      argfile="$cache/tornado-argfile"
+      if [ ! -f "$argfile" ] || [ "$TORNADOVM_HOME/tornado-argfile" -nt "$argfile" ] || ! grep -qF "$TORNADOVM_HOME" "$argfile"; then
+        mkdir -p "$cache"
+        sed 's#^--module-path \.:#--module-path #' "$TORNADOVM_HOME/tornado-argfile" > "$argfile.tmp" && mv "$argfile.tmp" "$argfile"
+      fi
       # shellcheck disable=SC2086
-      exec "$JAVA" @"$TORNADOVM_HOME/tornado-argfile" "${JVM_OPTS[@]}" ${MATER_JAVA_OPTS:-} \
+      exec "$JAVA" @"$argfile" "${JVM_OPTS[@]}" ${MATER_JAVA_OPTS:-} \
         -cp "$jar:$tjar" io.mater.cli.Main "$@"
     fi
     # shellcheck disable=SC2086

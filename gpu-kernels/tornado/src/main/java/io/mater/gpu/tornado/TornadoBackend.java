@@ -41,7 +41,7 @@ import uk.ac.manchester.tornado.api.types.arrays.IntArray;
  *
  * <p>Every other op runs explicitly on the CPU over the same host memory, with no copy: each such op is
  * announced once on stderr and counted in {@link #cpuFallbacks()}. With {@code -Dmater.tornado.strict=true}
- * they throw instead. Attention with dropout is one of them.
+ * they throw instead.
  *
  * <p>TornadoVM recovers from a kernel that fails to compile by running the Java method sequentially. This
  * backend turns that off ({@code tornado.recover.bailout=False}) before TornadoVM starts, checks at open that
@@ -88,6 +88,11 @@ public final class TornadoBackend implements Backend {
         return tornadoDevice.getPhysicalDevice().getDeviceName() + " [" + tornadoDevice.getTornadoVMBackend() + "]";
     }
 
+    /** One line for the CLI's device banner. */
+    public String describe() {
+        return "TornadoVM " + deviceName();
+    }
+
     /** How many times each op ran on the CPU instead of TornadoVM (op name -> count). */
     public Map<String, Long> cpuFallbacks() {
         var m = new TreeMap<String, Long>();
@@ -115,9 +120,18 @@ public final class TornadoBackend implements Backend {
     // ------------------------------------------------------------------ plans: one compiled task graph per shape
 
     /** A compiled execution plan with its device-persistent buffers. */
-    private record Plan(TornadoExecutionPlan exec, FloatArray[] in, FloatArray[] out) {}
+    private record Plan(TornadoExecutionPlan exec, FloatArray[] in, FloatArray[] out, IntArray keys) {
+        Plan(TornadoExecutionPlan exec, FloatArray[] in, FloatArray[] out) {
+            this(exec, in, out, null);
+        }
+    }
 
-    private synchronized float[][] run(String key, java.util.function.Supplier<Plan> build, float[]... inputs) {
+    private float[][] run(String key, java.util.function.Supplier<Plan> build, float[]... inputs) {
+        return run(key, build, null, inputs);
+    }
+
+    /** Runs the plan of key (built once), with keyVals copied into its int buffer (dropout keys). */
+    private synchronized float[][] run(String key, java.util.function.Supplier<Plan> build, int[] keyVals, float[]... inputs) {
         Plan plan = plans.get(key);
         if (plan == null) {
             try {
@@ -127,6 +141,7 @@ public final class TornadoBackend implements Backend {
             }
             plans.put(key, plan);
         }
+        if (keyVals != null) for (int i = 0; i < keyVals.length; i++) plan.keys.set(i, keyVals[i]);
         for (int i = 0; i < inputs.length; i++) {
             var seg = plan.in[i].getSegment();
             MemorySegment.copy(inputs[i], 0, seg, ValueLayout.JAVA_FLOAT, 0, inputs[i].length);
@@ -157,6 +172,12 @@ public final class TornadoBackend implements Backend {
     private static WorkerGrid1D rowGrid(int rows) {
         var g = new WorkerGrid1D(roundUp(rows, ROWS_PER_GROUP));
         g.setLocalWork(ROWS_PER_GROUP, 1, 1);
+        return g;
+    }
+
+    private static WorkerGrid1D flatGrid(int n) {
+        var g = new WorkerGrid1D(roundUp(n, 64));
+        g.setLocalWork(64, 1, 1);
         return g;
     }
 
@@ -369,15 +390,12 @@ public final class TornadoBackend implements Backend {
 
     @Override
     public Tensor[] attention(Tensor q, Tensor k, Tensor v, Tensor mask, float scale, float dropoutP, long seed) {
-        if (dropoutP > 0f) {
-            fallback("attention(dropout)");
-            return dev(CPU.attention(cpu(q), cpu(k), cpu(v), cpu(mask), scale, dropoutP, seed));
-        }
         int[] qs = q.shape(), ks = k.shape(), vs = v.shape();
         int b = qs[0], h = qs[1], tq = qs[2], dk = qs[3], tk = ks[2], dv = vs[3], bh = b * h;
         int hasMask = mask == null ? 0 : 1;
         float[] maskd = mask == null ? new float[1] : expanded(mask, new int[] {b, h, tq, tk});
-        String key = "attention[" + bh + "x" + tq + "x" + tk + "x" + dk + "x" + dv + "," + hasMask + "," + Float.floatToIntBits(scale) + "]";
+        String key = "attention[" + bh + "x" + tq + "x" + tk + "x" + dk + "x" + dv + "," + hasMask + "," + Float.floatToIntBits(scale) + "," + Float.floatToIntBits(dropoutP) + "]";
+        boolean drop = dropoutP > 0f;
         var r = run(key, () -> {
             var Q = new FloatArray(bh * tq * dk);
             var K = new FloatArray(bh * tk * dk);
@@ -386,35 +404,35 @@ public final class TornadoBackend implements Backend {
             var S = new FloatArray(bh * tq * tk);   // scores: stay on the device
             var P = new FloatArray(bh * tq * tk);
             var O = new FloatArray(bh * tq * dv);
+            var D = drop ? new FloatArray(bh * tq * tk) : P;  // dropout(P): stays on the device
+            var keys = new IntArray(2);
             var none = new FloatArray(1);
-            var c1 = new KernelContext();
-            var c2 = new KernelContext();
-            var c3 = new KernelContext();
+            var c = new KernelContext[] {new KernelContext(), new KernelContext(), new KernelContext(), new KernelContext()};
             var tg = new TaskGraph("att")
-                    .transferToDevice(DataTransferMode.EVERY_EXECUTION, Q, K, V, M)
+                    .transferToDevice(DataTransferMode.EVERY_EXECUTION, Q, K, V, M, keys)
                     .transferToDevice(DataTransferMode.FIRST_EXECUTION, S, none)
-                    .task("qk", TornadoKernels::sgemm, c1, Q, K, S, none, tq, tk, dk, 0, 1, 0)
-                    .task("softmax", TornadoKernels::softmaxRows, c2, S, M, P, bh * tq, tk, scale, hasMask, 0)
-                    .task("pv", TornadoKernels::sgemm, c3, P, V, O, none, tq, dv, tk, 0, 0, 0)
+                    .task("qk", TornadoKernels::sgemm, c[0], Q, K, S, none, tq, tk, dk, 0, 1, 0)
+                    .task("softmax", TornadoKernels::softmaxRows, c[1], S, M, P, bh * tq, tk, scale, hasMask, 0);
+            if (drop) tg.transferToDevice(DataTransferMode.FIRST_EXECUTION, D)
+                    .task("drop", TornadoKernels::dropout, c[3], P, D, keys, bh * tq * tk, dropoutP);
+            tg.task("pv", TornadoKernels::sgemm, c[2], D, V, O, none, tq, dv, tk, 0, 0, 0)
                     .transferToHost(DataTransferMode.EVERY_EXECUTION, O, P);
             var grid = new GridScheduler();
             grid.addWorkerGrid("att.qk", gemmGrid(tq, tk, bh));
             grid.addWorkerGrid("att.softmax", rowGrid(bh * tq));
+            if (drop) grid.addWorkerGrid("att.drop", flatGrid(bh * tq * tk));
             grid.addWorkerGrid("att.pv", gemmGrid(tq, dv, bh));
-            return new Plan(plan(tg, grid), new FloatArray[] {Q, K, V, M}, new FloatArray[] {O, P});
-        }, download(q), download(k), download(v), maskd);
+            return new Plan(plan(tg, grid), new FloatArray[] {Q, K, V, M}, new FloatArray[] {O, P}, keys);
+        }, io.mater.engine.Rng.hashKeys(seed), download(q), download(k), download(v), maskd);
         return new Tensor[] {wrap(r[0], new int[] {b, h, tq, dv}), wrap(r[1], new int[] {b, h, tq, tk})};
     }
 
     @Override
     public Tensor[] attentionBackward(Tensor gOut, Tensor q, Tensor k, Tensor v, Tensor probs, float scale, float dropoutP, long seed) {
-        if (dropoutP > 0f) {
-            fallback("attentionBackward(dropout)");
-            return dev(CPU.attentionBackward(cpu(gOut), cpu(q), cpu(k), cpu(v), cpu(probs), scale, dropoutP, seed));
-        }
         int[] qs = q.shape(), ks = k.shape(), vs = v.shape();
         int b = qs[0], h = qs[1], tq = qs[2], dk = qs[3], tk = ks[2], dv = vs[3], bh = b * h;
-        String key = "attentionBackward[" + bh + "x" + tq + "x" + tk + "x" + dk + "x" + dv + "," + Float.floatToIntBits(scale) + "]";
+        String key = "attentionBackward[" + bh + "x" + tq + "x" + tk + "x" + dk + "x" + dv + "," + Float.floatToIntBits(scale) + "," + Float.floatToIntBits(dropoutP) + "]";
+        boolean drop = dropoutP > 0f;
         var r = run(key, () -> {
             var G = new FloatArray(bh * tq * dv);
             var Q = new FloatArray(bh * tq * dk);
@@ -427,24 +445,35 @@ public final class TornadoBackend implements Backend {
             var gK = new FloatArray(bh * tk * dk);
             var gV = new FloatArray(bh * tk * dv);
             var none = new FloatArray(1);
-            var c = new KernelContext[] {new KernelContext(), new KernelContext(), new KernelContext(), new KernelContext(), new KernelContext()};
+            var keys = new IntArray(2);
+            var dPd = drop ? new FloatArray(bh * tq * tk) : dP;  // dropout(dP), on the device
+            var D = drop ? new FloatArray(bh * tq * tk) : P;     // dropout(P), on the device
+            var c = new KernelContext[7];
+            for (int i = 0; i < c.length; i++) c[i] = new KernelContext();
             var tg = new TaskGraph("attb")
-                    .transferToDevice(DataTransferMode.EVERY_EXECUTION, G, Q, K, V, P)
+                    .transferToDevice(DataTransferMode.EVERY_EXECUTION, G, Q, K, V, P, keys)
                     .transferToDevice(DataTransferMode.FIRST_EXECUTION, dP, dS, none)
-                    .task("dp", TornadoKernels::sgemm, c[0], G, V, dP, none, tq, tk, dv, 0, 1, 0)      // dP = g v^T
-                    .task("ds", TornadoKernels::softmaxBackwardRows, c[1], P, dP, dS, bh * tq, tk, scale, 0)
+                    .task("dp", TornadoKernels::sgemm, c[0], G, V, dP, none, tq, tk, dv, 0, 1, 0);     // dP = g v^T
+            if (drop) tg.transferToDevice(DataTransferMode.FIRST_EXECUTION, dPd, D)
+                    .task("dropdp", TornadoKernels::dropout, c[5], dP, dPd, keys, bh * tq * tk, dropoutP)
+                    .task("dropp", TornadoKernels::dropout, c[6], P, D, keys, bh * tq * tk, dropoutP);
+            tg.task("ds", TornadoKernels::softmaxBackwardRows, c[1], P, dPd, dS, bh * tq, tk, scale, 0)
                     .task("gq", TornadoKernels::sgemm, c[2], dS, K, gQ, none, tq, dk, tk, 0, 0, 0)     // gq = dS k
                     .task("gk", TornadoKernels::sgemm, c[3], dS, Q, gK, none, tk, dk, tq, 1, 0, 0)     // gk = dS^T q
-                    .task("gv", TornadoKernels::sgemm, c[4], P, G, gV, none, tk, dv, tq, 1, 0, 0)      // gv = P^T g
+                    .task("gv", TornadoKernels::sgemm, c[4], D, G, gV, none, tk, dv, tq, 1, 0, 0)      // gv = D^T g
                     .transferToHost(DataTransferMode.EVERY_EXECUTION, gQ, gK, gV);
             var grid = new GridScheduler();
             grid.addWorkerGrid("attb.dp", gemmGrid(tq, tk, bh));
+            if (drop) {
+                grid.addWorkerGrid("attb.dropdp", flatGrid(bh * tq * tk));
+                grid.addWorkerGrid("attb.dropp", flatGrid(bh * tq * tk));
+            }
             grid.addWorkerGrid("attb.ds", rowGrid(bh * tq));
             grid.addWorkerGrid("attb.gq", gemmGrid(tq, dk, bh));
             grid.addWorkerGrid("attb.gk", gemmGrid(tk, dk, bh));
             grid.addWorkerGrid("attb.gv", gemmGrid(tk, dv, bh));
-            return new Plan(plan(tg, grid), new FloatArray[] {G, Q, K, V, P}, new FloatArray[] {gQ, gK, gV});
-        }, expanded(gOut, new int[] {b, h, tq, dv}), download(q), download(k), download(v), download(probs));
+            return new Plan(plan(tg, grid), new FloatArray[] {G, Q, K, V, P}, new FloatArray[] {gQ, gK, gV}, keys);
+        }, io.mater.engine.Rng.hashKeys(seed), expanded(gOut, new int[] {b, h, tq, dv}), download(q), download(k), download(v), download(probs));
         return new Tensor[] {wrap(r[0], qs), wrap(r[1], ks), wrap(r[2], vs)};
     }
 
@@ -494,8 +523,24 @@ public final class TornadoBackend implements Backend {
 
     @Override
     public Tensor dropout(Tensor x, float p, long seed) {
-        fallback("dropout");
-        return dev(CPU.dropout(cpu(x), p, seed));
+        int n = x.numel();
+        if (n == 0 || p <= 0f || p >= 1f) {
+            fallback("dropout(p=" + p + " or empty)");
+            return dev(CPU.dropout(cpu(x), p, seed));
+        }
+        String key = "dropout[" + n + "," + Float.floatToIntBits(p) + "]";
+        var r = run(key, () -> {
+            var in = new FloatArray(n);
+            var out = new FloatArray(n);
+            var keys = new IntArray(2);
+            var ctx = new KernelContext();
+            var tg = new TaskGraph("drop")
+                    .transferToDevice(DataTransferMode.EVERY_EXECUTION, in, keys)
+                    .task("mask", TornadoKernels::dropout, ctx, in, out, keys, n, p)
+                    .transferToHost(DataTransferMode.EVERY_EXECUTION, out);
+            return new Plan(plan(tg, new GridScheduler("drop.mask", flatGrid(n))), new FloatArray[] {in}, new FloatArray[] {out}, keys);
+        }, io.mater.engine.Rng.hashKeys(seed), download(x));
+        return wrap(r[0], x.shape());
     }
 
     @Override

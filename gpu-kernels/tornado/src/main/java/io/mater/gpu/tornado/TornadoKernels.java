@@ -118,6 +118,29 @@ final class TornadoKernels {
         }
     }
 
+    /**
+     * Inverted dropout with the engine's counter-based mask ({@code Rng.hashUniform(key0, key1, i)} >= p keeps
+     * element i): y[i] = keep ? x[i] / (1 - p) : 0, i over [0, n). keys = {key0, key1} from {@code Rng.hashKeys},
+     * so the mask is bit-identical to the CPU's.
+     */
+    static void dropout(KernelContext ctx, FloatArray x, FloatArray y, IntArray keys, int n, float p) {
+        int i = ctx.globalIdx;
+        if (i < n) {
+            int h = i * 0x9E3779B9 + keys.get(0);
+            h ^= keys.get(1);
+            // Logical shifts written as arithmetic shifts and masks (same bits as Rng's >>>).
+            h ^= (h >> 16) & 0xFFFF;
+            h *= 0x85EBCA6B;
+            h ^= (h >> 13) & 0x7FFFF;
+            h *= 0xC2B2AE35;
+            h ^= (h >> 16) & 0xFFFF;
+            float u = ((h >> 8) & 0xFFFFFF) * 0x1.0p-24f;
+            float scale = 1.0f / (1.0f - p);
+            if (u >= p) y.set(i, x.get(i) * scale);
+            else y.set(i, 0.0f);
+        }
+    }
+
     /** Canary: out[i] = 1000 * groupIdx + localIdx + 1. Plain Java (the silent fallback) leaves 1, 0, 0, .... */
     static void threadIds(KernelContext ctx, IntArray out) {
         int i = ctx.globalIdx;

@@ -111,6 +111,38 @@ class TornadoBackendTest {
     }
 
     @Test
+    void dropoutMaskMatchesCpuBitForBit() {
+        var x = rand(new Rng(8), 3, 7, 33);
+        var want = CPU.download(CPU.dropout(x, 0.3f, 1234L));
+        var got = tv.download(tv.dropout(tv.upload(x), 0.3f, 1234L));
+        assertArrayEquals(want, got);
+        // another seed through the same compiled plan gives another mask
+        assertArrayEquals(CPU.download(CPU.dropout(x, 0.3f, 99L)), tv.download(tv.dropout(tv.upload(x), 0.3f, 99L)));
+    }
+
+    @Test
+    void attentionWithDropoutForwardAndBackward() {
+        var rng = new Rng(9);
+        int b = 2, h = 2, tq = 9, tk = 13, dk = 7, dv = 5;
+        var q = rand(rng, b, h, tq, dk);
+        var k = rand(rng, b, h, tk, dk);
+        var v = rand(rng, b, h, tk, dv);
+        var g = rand(rng, b, h, tq, dv);
+        float scale = 0.4f;
+        for (long seed : new long[] {5L, 6L}) {
+            var want = CPU.attention(q, k, v, null, scale, 0.25f, seed);
+            var got = tv.attention(tv.upload(q), tv.upload(k), tv.upload(v), null, scale, 0.25f, seed);
+            close(want[0], got[0], 1e-4f, "dropout attention out, seed " + seed);
+            close(want[1], got[1], 1e-5f, "dropout attention probs, seed " + seed);
+            var wg = CPU.attentionBackward(g, q, k, v, want[1], scale, 0.25f, seed);
+            var tg = tv.attentionBackward(tv.upload(g), tv.upload(q), tv.upload(k), tv.upload(v), got[1], scale, 0.25f, seed);
+            close(wg[0], tg[0], 1e-4f, "dropout attention gq");
+            close(wg[1], tg[1], 1e-4f, "dropout attention gk");
+            close(wg[2], tg[2], 1e-4f, "dropout attention gv");
+        }
+    }
+
+    @Test
     void opsWithoutKernelRunOnCpuAndAreCounted() {
         var rng = new Rng(5);
         var a = rand(rng, 7, 9);
