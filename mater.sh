@@ -69,15 +69,37 @@ mvn_run() {
 
 jar="$root/mater/target/mater-engine.jar"
 
+# The TornadoVM backend jar (built by the tornadovm profile), or nothing.
+tornado_jar() {
+  ls "$root"/gpu-kernels/tornado/target/gpu-kernels-tornado-*.jar 2>/dev/null | grep -v -e '-sources' -e '-tests' | head -1
+}
+
+# TornadoVM SDK: TORNADOVM_HOME must name an SDK with its generated argfile.
+if [ -n "${TORNADOVM_HOME:-}" ]; then
+  [ -f "$TORNADOVM_HOME/tornado-argfile" ] || die "TORNADOVM_HOME=$TORNADOVM_HOME has no tornado-argfile; is it a TornadoVM SDK (JDK 25, OpenCL backend)? Unset TORNADOVM_HOME to run without TornadoVM."
+  [ "$(java_major "$JAVA")" -ge 25 ] || die "TornadoVM needs JDK 25; $JAVA_HOME is older (set JAVA_HOME to a JDK 25, or unset TORNADOVM_HOME)"
+fi
+
 stale() {
   [ -f "$jar" ] || return 0
   [ -n "$(find "$root/pom.xml" "$root"/{engine,nn,mater,gpu-kernels}/pom.xml "$root"/{engine,nn,mater,gpu-kernels}/src/main \
-          -newer "$jar" -type f 2>/dev/null | head -1)" ]
+          -newer "$jar" -type f 2>/dev/null | head -1)" ] && return 0
+  # With TornadoVM, the tornado backend jar must exist and be newer than its sources too.
+  if [ -n "${TORNADOVM_HOME:-}" ]; then
+    local tjar
+    tjar=$(tornado_jar)
+    [ -z "$tjar" ] && return 0
+    [ -n "$(find "$root/gpu-kernels/tornado/pom.xml" "$root/gpu-kernels/tornado/src/main" -newer "$tjar" -type f 2>/dev/null | head -1)" ] && return 0
+  fi
+  return 1
 }
 
 build_jar() {
   echo "mater: building mater-engine.jar with $JAVA_HOME" >&2
-  mvn_run -q -DskipTests -pl mater -am package >&2 || die "build failed (run ./mater.sh build to see why)"
+  local mods=mater
+  # TORNADOVM_HOME switches on the root pom's tornadovm profile; build the TornadoVM backend with the jar.
+  [ -n "${TORNADOVM_HOME:-}" ] && mods=mater,gpu-kernels/tornado
+  mvn_run -q -DskipTests -pl "$mods" -am package >&2 || die "build failed (run ./mater.sh build to see why)"
   [ -f "$jar" ] || die "build did not produce $jar"
 }
 
@@ -98,6 +120,21 @@ case "${1:-}" in
     ;;
   *)
     if stale; then build_jar; fi
+    if [ -n "${TORNADOVM_HOME:-}" ]; then
+      # Through the SDK's argfile (its runtime, JVMCI compiler and OpenCL driver); --device tornado works.
+      tjar="$(tornado_jar)"
+      [ -n "$tjar" ] || die "TORNADOVM_HOME is set but the TornadoVM backend jar was not built (run ./mater.sh build)"
+      # The SDK's argfile puts the current directory first on the module path, so any jar in the user's
+      # working directory would join the boot layer; use a copy without it.
+      argfile="$cache/tornado-argfile"
+      if [ ! -f "$argfile" ] || [ "$TORNADOVM_HOME/tornado-argfile" -nt "$argfile" ] || ! grep -qF "$TORNADOVM_HOME" "$argfile"; then
+        mkdir -p "$cache"
+        sed 's#^--module-path \.:#--module-path #' "$TORNADOVM_HOME/tornado-argfile" > "$argfile.tmp" && mv "$argfile.tmp" "$argfile"
+      fi
+      # shellcheck disable=SC2086
+      exec "$JAVA" @"$argfile" "${JVM_OPTS[@]}" ${MATER_JAVA_OPTS:-} \
+        -cp "$jar:$tjar" io.mater.cli.Main "$@"
+    fi
     # shellcheck disable=SC2086
     exec "$JAVA" "${JVM_OPTS[@]}" ${MATER_JAVA_OPTS:-} -jar "$jar" "$@"
     ;;
