@@ -3,7 +3,10 @@ package io.mater.cli;
 import io.mater.engine.Backends;
 import io.mater.engine.Device;
 
-/** {@code --device cpu|opencl[:N]}: parses the option and opens the backend, or fails naming the fix. */
+/**
+ * {@code --device cpu|opencl[:N]|tornado[:N]}: parses the option and opens the backend, or fails naming the fix.
+ * tornado is there only when launched through a TornadoVM SDK (see README, "TornadoVM backend").
+ */
 final class DeviceOption {
     private DeviceOption() {}
 
@@ -16,7 +19,9 @@ final class DeviceOption {
             throw new Args.UsageException("--device " + spec + ": expected cpu, opencl or opencl:N");
         }
         if (device.isCpu()) return device;
-        if (!device.type().equals("opencl")) throw new Args.UsageException("--device " + spec + ": expected cpu, opencl or opencl:N");
+        if (!device.type().equals("opencl") && !Backends.available().contains(device.type()))
+            throw new Args.UsageException("--device " + spec + ": expected cpu, opencl or opencl:N"
+                    + (device.type().equals("tornado") ? " (tornado needs the TornadoVM SDK: set TORNADOVM_HOME and use ./mater.sh)" : ""));
         try {
             var backend = Backends.of(device);
             System.err.println("device " + device + ": " + describe(backend));
