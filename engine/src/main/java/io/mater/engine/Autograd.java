@@ -90,7 +90,7 @@ public final class Autograd {
                                 + " for input " + j + " of shape " + Shape.str(in.shape()));
                     grads.merge(in, gj, Tensor::add);
                 }
-                if (!retainGraph) t.gradFn = null;
+                if (!retainGraph) t.gradFn = GradFn.FREED;
             }
         }
     }

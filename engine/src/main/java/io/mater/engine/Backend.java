@@ -79,7 +79,7 @@ public interface Backend {
     Tensor[] layerNormBackward(Tensor gy, Tensor x, Tensor w, Tensor mean, Tensor rstd, int cols);
 
     /**
-     * Inverted dropout: y = x * keep / (1 - p), keep = {@link Rng#hashUniform}(seed, i) >= p for the i-th
+     * Inverted dropout: y = x * keep / (1 - p), keep = {@link Rng#hashUniform(long, int)}(seed, i) >= p for the i-th
      * element in row-major order. The same seed gives the same mask on every device and thread count.
      */
     Tensor dropout(Tensor x, float p, long seed);
@@ -142,12 +142,14 @@ public interface Backend {
 
     /**
      * Scaled dot-product attention: q [B, H, Tq, Dk], k [B, H, Tk, Dk], v [B, H, Tk, Dv], mask additive and
-     * broadcastable to [B, H, Tq, Tk] or null. Returns {out [B, H, Tq, Dv], probs [B, H, Tq, Tk]}.
+     * broadcastable to [B, H, Tq, Tk] or null. P = softmax(scale q k^T + mask); when dropoutP > 0 the
+     * values are weighted by dropout(P) with the counter-based mask of {@link #dropout} over P's row-major
+     * index and seed. Returns {out [B, H, Tq, Dv], probs P [B, H, Tq, Tk] (before dropout)}.
      */
-    Tensor[] attention(Tensor q, Tensor k, Tensor v, Tensor mask, float scale);
+    Tensor[] attention(Tensor q, Tensor k, Tensor v, Tensor mask, float scale, float dropoutP, long seed);
 
-    /** Returns {gq, gk, gv}. */
-    Tensor[] attentionBackward(Tensor gOut, Tensor q, Tensor k, Tensor v, Tensor probs, float scale);
+    /** Returns {gq, gk, gv}; probs, dropoutP and seed as the forward used them. */
+    Tensor[] attentionBackward(Tensor gOut, Tensor q, Tensor k, Tensor v, Tensor probs, float scale, float dropoutP, long seed);
 
     // ------------------------------------------------------------------ optimiser
 

@@ -108,11 +108,30 @@ public final class Rng {
     }
 
     /**
-     * Counter-based hash: a uniform float in [0, 1) from (seed, index) alone. Dropout masks use it, so a
-     * mask does not depend on how work is split over threads or devices.
+     * Counter-based hash: a uniform float in [0, 1) from (seed, index) alone (murmur3's 32-bit finaliser over
+     * the index mixed with the seed). Dropout masks use it, so a mask does not depend on how work is split
+     * over threads or devices; {@link #hashKeys(long)} gives the two 32-bit keys that kernels use.
      */
-    public static float hashUniform(long seed, long index) {
-        long z = splitmix(seed ^ splitmix(index + 0x632BE59BD9B4E019L));
-        return (z >>> 40) * 0x1.0p-24f;
+    public static float hashUniform(long seed, int index) {
+        int[] k = hashKeys(seed);
+        return hashUniform(k[0], k[1], index);
+    }
+
+    /** The two 32-bit keys derived from a dropout seed. */
+    public static int[] hashKeys(long seed) {
+        long z = splitmix(seed);
+        return new int[] {(int) z, (int) (z >>> 32)};
+    }
+
+    /** hashUniform with the keys precomputed. */
+    public static float hashUniform(int key0, int key1, int index) {
+        int h = index * 0x9E3779B9 + key0;
+        h ^= key1;
+        h ^= h >>> 16;
+        h *= 0x85EBCA6B;
+        h ^= h >>> 13;
+        h *= 0xC2B2AE35;
+        h ^= h >>> 16;
+        return (h >>> 8) * 0x1.0p-24f;
     }
 }

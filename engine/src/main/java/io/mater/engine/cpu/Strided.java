@@ -74,6 +74,7 @@ public final class Strided {
 
     /** dst (layout strides[0], offset dOff) = src (strides[1], offset sOff), element by element. */
     public static void copy(float[] src, int sOff, int[] sStrides, float[] dst, int dOff, int[] dStrides, int[] shape, boolean accumulate) {
+        for (int d : shape) if (d == 0) return;
         Layout l = coalesce(shape, dStrides, sStrides);
         int inner = l.inner();
         int ds = l.innerStride(0), ss = l.innerStride(1);
@@ -101,6 +102,7 @@ public final class Strided {
 
     /** Sets every element of a strided view to value. */
     public static void fill(float[] dst, int off, int[] strides, int[] shape, float value) {
+        for (int d : shape) if (d == 0) return;
         Layout l = coalesce(shape, strides);
         int inner = l.inner(), ds = l.innerStride(0);
         long outer = l.outer();

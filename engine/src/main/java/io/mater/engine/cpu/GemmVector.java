@@ -1,0 +1,543 @@
+package io.mater.engine.cpu;
+
+import io.mater.engine.Parallel;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorShuffle;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * Vector API SGEMM (arguments and semantics as {@link GemmScalar#sgemm}); loaded only when
+ * {@link io.mater.engine.Simd#ENABLED}.
+ *
+ * <p>Goto/BLIS structure: C is computed in MR x NR tiles (4 rows x 2 vectors) by a register-blocked FMA
+ * micro-kernel. B is packed into NR-wide column slivers [p][NR] (whatever its transpose), A is packed into a
+ * row-major [mc x kc] block (or read in place when it is not transposed and the problem is small), so the
+ * micro-kernel sees one layout. K is cut into blocks of at most KC (the B sliver stays in L1), M into blocks of
+ * MC rows (the A block stays in L2), N into NC columns (the B panel stays in L3).
+ *
+ * <p>Determinism: each element of C is the same chain of FMAs over k whatever the tile, block or thread it
+ * falls in (K blocks depend on k alone, edge tiles run the full kernel and store fewer lanes), and threads
+ * split C over rows or columns, never over k; so every thread count gives bit-identical results.
+ *
+ * <p>A B^T with few rows (attention's Q K^T) uses a kernel of vector dot products instead, picked from the
+ * shape alone (so again the same for every thread count).
+ */
+final class GemmVector {
+    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    private static final int L = S.length();
+    /** Micro-tile rows and columns. */
+    static final int MR = 4, NR = 2 * L;
+    /** Cache blocks: K depth, rows of A, columns of B. */
+    static final int KC = 256, MC = 128, NC = 2048;
+    /** Below this many multiply-adds a GEMM runs on the calling thread. */
+    private static final long PARALLEL_MIN = 1L << 18;
+
+    private GemmVector() {}
+
+    /** Per-thread packing buffers, grown on demand and reused. */
+    private static final class Buffers {
+        float[] a = new float[0], b = new float[0];
+        final float[] tile = new float[MR * NR];
+
+        float[] a(int size) {
+            if (a.length < size) a = new float[size];
+            return a;
+        }
+
+        float[] b(int size) {
+            if (b.length < size) b = new float[size];
+            return b;
+        }
+    }
+
+    private static final ThreadLocal<Buffers> BUFFERS = ThreadLocal.withInitial(Buffers::new);
+
+    /** Parallel over the engine's pool: C is split over rows or columns into one piece per thread. */
+    static void sgemm(boolean transA, boolean transB, int m, int n, int k, float alpha,
+                      float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                      float beta, float[] c, int cOff, int ldc) {
+        if (m == 0 || n == 0) return;
+        int threads = Parallel.threads();
+        if (threads == 1 || (long) m * n * k < PARALLEL_MIN || k == 0) {
+            sgemmSerial(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+            return;
+        }
+        Path path = path(transA, transB, m, n, k);
+        int tilesM = ceilDiv(m, MR), tilesN = ceilDiv(n, NR);
+        // Each thread packs its own panels: a split over columns makes every thread pack all of A, a split over
+        // rows all of B. So divide the operand whose packing is a transpose; else the larger side.
+        boolean overN = path == Path.DOT || (transA != transB ? transB : tilesN >= tilesM);
+        if (overN ? tilesN < threads && tilesM > tilesN : tilesM < threads && tilesN > tilesM) overN = !overN;
+        if (overN) {
+            Parallel.range(tilesN, 1, (t0, t1) -> {
+                int j0 = t0 * NR, j1 = Math.min(n, t1 * NR);
+                run(path, transA, transB, m, j1 - j0, k, alpha, a, aOff, lda,
+                        b, transB ? bOff + j0 * ldb : bOff + j0, ldb, beta, c, cOff + j0, ldc);
+            });
+        } else {
+            Parallel.range(tilesM, 1, (t0, t1) -> {
+                int i0 = t0 * MR, i1 = Math.min(m, t1 * MR);
+                run(path, transA, transB, i1 - i0, n, k, alpha, a, transA ? aOff + i0 : aOff + i0 * lda, lda,
+                        b, bOff, ldb, beta, c, cOff + i0 * ldc, ldc);
+            });
+        }
+    }
+
+    /** Single-threaded. */
+    static void sgemmSerial(boolean transA, boolean transB, int m, int n, int k, float alpha,
+                            float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                            float beta, float[] c, int cOff, int ldc) {
+        if (m == 0 || n == 0) return;
+        run(path(transA, transB, m, n, k), transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+    }
+
+    /** batch independent GEMMs, matrix i at offset + i * stride of each array; parallel over the batch. */
+    static void sgemmBatched(boolean transA, boolean transB, int m, int n, int k, float alpha,
+                             float[] a, int aOff, int strideA, int lda, float[] b, int bOff, int strideB, int ldb,
+                             float beta, float[] c, int cOff, int strideC, int ldc, int batch) {
+        if (m == 0 || n == 0 || batch == 0) return;
+        Path path = path(transA, transB, m, n, k);
+        long work = Math.max(1L, (long) m * n * k);
+        int grain = (int) Math.max(1, Math.min(batch, (1L << 16) / work));
+        Parallel.range(batch, grain, (from, to) -> {
+            for (int i = from; i < to; i++) {
+                run(path, transA, transB, m, n, k, alpha, a, aOff + i * strideA, lda, b, bOff + i * strideB, ldb,
+                        beta, c, cOff + i * strideC, ldc);
+            }
+        });
+    }
+
+    /** How a GEMM is computed; chosen from the whole problem's shape, so the same for every thread split. */
+    enum Path {
+        /** Cache-blocked with packed A and B panels. */
+        BLOCKED,
+        /** Small, B not transposed: B read in place, no cache blocking. */
+        DIRECT,
+        /** A B^T with few rows: vector dot products of rows. */
+        DOT
+    }
+
+    /** B (k x n floats) small enough to be read in place from L1/L2 by the direct path. */
+    private static final int DIRECT_MAX_B = 16 * 1024;
+
+    static Path path(boolean transA, boolean transB, int m, int n, int k) {
+        if (DOT && !transA && transB && m <= DOT_MAX_M && k >= L) return Path.DOT;
+        if (!transB && k <= KC && (long) k * n <= DIRECT_MAX_B) return Path.DIRECT;
+        return Path.BLOCKED;
+    }
+
+    private static void run(Path path, boolean transA, boolean transB, int m, int n, int k, float alpha,
+                            float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                            float beta, float[] c, int cOff, int ldc) {
+        if (k == 0) {
+            scale(m, n, beta, c, cOff, ldc);
+            return;
+        }
+        switch (path) {
+            case DOT -> dotProducts(m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+            case DIRECT -> direct(transA, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+            case BLOCKED -> blocked(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+        }
+    }
+
+    /** C = beta * C (k == 0); beta == 0 writes zeros without reading C. */
+    private static void scale(int m, int n, float beta, float[] c, int cOff, int ldc) {
+        for (int i = 0; i < m; i++) {
+            int ci = cOff + i * ldc;
+            for (int j = 0; j < n; j++) c[ci + j] = beta == 0f ? 0f : beta * c[ci + j];
+        }
+    }
+
+    /** Depth of each K block: k cut into near-equal blocks of at most KC. Depends on k alone. */
+    static int blockK(int k) {
+        int blocks = ceilDiv(k, KC);
+        return ceilDiv(k, blocks);
+    }
+
+    private static int ceilDiv(int x, int y) {
+        return (x + y - 1) / y;
+    }
+
+    // ---------------------------------------------------------------- blocked GEMM with packed panels
+
+    private static void blocked(boolean transA, boolean transB, int m, int n, int k, float alpha,
+                                float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                                float beta, float[] c, int cOff, int ldc) {
+        var buf = BUFFERS.get();
+        int kcMax = blockK(k);
+        int ncMax = Math.min(NC, ceilDiv(n, NR) * NR);
+        float[] bp = buf.b(kcMax * ncMax);
+        // A is read in place when it is row-major and small enough that conflict misses do not matter.
+        boolean packA = transA || (n > 4 * NR && (long) m * k > 64 * 1024);
+        float[] ap = packA ? buf.a(kcMax * Math.min(MC, m)) : a;
+        for (int jc = 0; jc < n; jc += NC) {
+            int nc = Math.min(NC, n - jc);
+            for (int pc = 0; pc < k; pc += kcMax) {
+                int kc = Math.min(kcMax, k - pc);
+                float bet = pc == 0 ? beta : 1f;
+                packB(transB, b, bOff, ldb, pc, jc, kc, nc, bp);
+                for (int ic = 0; ic < m; ic += MC) {
+                    int mc = Math.min(MC, m - ic);
+                    int aBase, rowStride;
+                    if (packA) {
+                        packA(transA, a, aOff, lda, ic, pc, mc, kc, ap);
+                        aBase = 0;
+                        rowStride = kc;
+                    } else {
+                        aBase = aOff + ic * lda + pc;
+                        rowStride = lda;
+                    }
+                    for (int jr = 0; jr < nc; jr += NR) {
+                        int nr = Math.min(NR, nc - jr);
+                        for (int ir = 0; ir < mc; ir += MR) {
+                            int mr = Math.min(MR, mc - ir);
+                            // rows past the edge re-read the last real row; their results are not stored
+                            int a0 = aBase + ir * rowStride;
+                            int a1 = a0 + Math.min(1, mr - 1) * rowStride;
+                            int a2 = a0 + Math.min(2, mr - 1) * rowStride;
+                            int a3 = a0 + Math.min(3, mr - 1) * rowStride;
+                            kernel(kc, ap, a0, a1, a2, a3, bp, jr * kc, c, cOff + (ic + ir) * ldc + jc + jr, ldc,
+                                    mr, nr, alpha, bet, buf.tile);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * Small problems with B not transposed: B is read in place (only a last partial sliver of columns is copied,
+     * zero-padded, so no row of B is read past its end), A in place or, when transposed, copied row-major once.
+     */
+    private static void direct(boolean transA, int m, int n, int k, float alpha, float[] a, int aOff, int lda,
+                               float[] b, int bOff, int ldb, float beta, float[] c, int cOff, int ldc) {
+        var buf = BUFFERS.get();
+        float[] ap = a;
+        int aBase = aOff, rowStride = lda;
+        if (transA) {
+            ap = buf.a(m * k);
+            packA(true, a, aOff, lda, 0, 0, m, k, ap);
+            aBase = 0;
+            rowStride = k;
+        }
+        for (int jr = 0; jr < n; jr += NR) {
+            int nr = Math.min(NR, n - jr);
+            float[] bq = b;
+            int bBase = bOff + jr, bStride = ldb;
+            if (nr < NR) {
+                bq = buf.b(k * NR);
+                packB(false, b, bOff, ldb, 0, jr, k, nr, bq);
+                bBase = 0;
+                bStride = NR;
+            }
+            for (int ir = 0; ir < m; ir += MR) {
+                int mr = Math.min(MR, m - ir);
+                int a0 = aBase + ir * rowStride;
+                int a1 = a0 + Math.min(1, mr - 1) * rowStride;
+                int a2 = a0 + Math.min(2, mr - 1) * rowStride;
+                int a3 = a0 + Math.min(3, mr - 1) * rowStride;
+                kernelStrided(k, ap, a0, a1, a2, a3, bq, bBase, bStride, c, cOff + ir * ldc + jr, ldc, mr, nr, alpha, beta,
+                        buf.tile);
+            }
+        }
+    }
+
+    /** {@link #kernel} with B rows bStride apart instead of packed (the same arithmetic). */
+    private static void kernelStrided(int k, float[] a, int a0, int a1, int a2, int a3, float[] b, int bOff, int bStride,
+                                      float[] c, int cOff, int ldc, int mr, int nr, float alpha, float beta, float[] tile) {
+        var c00 = FloatVector.zero(S);
+        var c01 = c00;
+        var c10 = c00;
+        var c11 = c00;
+        var c20 = c00;
+        var c21 = c00;
+        var c30 = c00;
+        var c31 = c00;
+        for (int p = 0; p < k; p++) {
+            int bi = bOff + p * bStride;
+            var b0 = FloatVector.fromArray(S, b, bi);
+            var b1 = FloatVector.fromArray(S, b, bi + L);
+            var x = FloatVector.broadcast(S, a[a0 + p]);
+            c00 = x.fma(b0, c00);
+            c01 = x.fma(b1, c01);
+            x = FloatVector.broadcast(S, a[a1 + p]);
+            c10 = x.fma(b0, c10);
+            c11 = x.fma(b1, c11);
+            x = FloatVector.broadcast(S, a[a2 + p]);
+            c20 = x.fma(b0, c20);
+            c21 = x.fma(b1, c21);
+            x = FloatVector.broadcast(S, a[a3 + p]);
+            c30 = x.fma(b0, c30);
+            c31 = x.fma(b1, c31);
+        }
+        if (mr == MR && nr == NR) {
+            // C = alpha * acc + beta * C, in the same operation order as storeEdge
+            if (alpha != 1f) {
+                c00 = c00.mul(alpha);
+                c01 = c01.mul(alpha);
+                c10 = c10.mul(alpha);
+                c11 = c11.mul(alpha);
+                c20 = c20.mul(alpha);
+                c21 = c21.mul(alpha);
+                c30 = c30.mul(alpha);
+                c31 = c31.mul(alpha);
+            }
+            int i0 = cOff, i1 = i0 + ldc, i2 = i1 + ldc, i3 = i2 + ldc;
+            if (beta != 0f) {
+                c00 = c00.add(FloatVector.fromArray(S, c, i0).mul(beta));
+                c01 = c01.add(FloatVector.fromArray(S, c, i0 + L).mul(beta));
+                c10 = c10.add(FloatVector.fromArray(S, c, i1).mul(beta));
+                c11 = c11.add(FloatVector.fromArray(S, c, i1 + L).mul(beta));
+                c20 = c20.add(FloatVector.fromArray(S, c, i2).mul(beta));
+                c21 = c21.add(FloatVector.fromArray(S, c, i2 + L).mul(beta));
+                c30 = c30.add(FloatVector.fromArray(S, c, i3).mul(beta));
+                c31 = c31.add(FloatVector.fromArray(S, c, i3 + L).mul(beta));
+            }
+            c00.intoArray(c, i0);
+            c01.intoArray(c, i0 + L);
+            c10.intoArray(c, i1);
+            c11.intoArray(c, i1 + L);
+            c20.intoArray(c, i2);
+            c21.intoArray(c, i2 + L);
+            c30.intoArray(c, i3);
+            c31.intoArray(c, i3 + L);
+        } else {
+            // edge tile: spill the accumulators, store the valid part in scalar code
+            c00.intoArray(tile, 0);
+            c01.intoArray(tile, L);
+            c10.intoArray(tile, NR);
+            c11.intoArray(tile, NR + L);
+            c20.intoArray(tile, 2 * NR);
+            c21.intoArray(tile, 2 * NR + L);
+            c30.intoArray(tile, 3 * NR);
+            c31.intoArray(tile, 3 * NR + L);
+            storeEdge(tile, c, cOff, ldc, mr, nr, alpha, beta);
+        }
+    }
+
+    /**
+     * The micro-kernel: C[mr x nr] tile at c[cOff] = alpha * sum_p A[r][p] * Bp[p][0..NR) + beta * C, where row r
+     * of A is a[a_r + p] and Bp[p] is bp[bOff + p * NR]. Always computes the full MR x NR tile.
+     */
+    private static void kernel(int kc, float[] a, int a0, int a1, int a2, int a3, float[] bp, int bOff,
+                               float[] c, int cOff, int ldc, int mr, int nr, float alpha, float beta, float[] tile) {
+        var c00 = FloatVector.zero(S);
+        var c01 = c00;
+        var c10 = c00;
+        var c11 = c00;
+        var c20 = c00;
+        var c21 = c00;
+        var c30 = c00;
+        var c31 = c00;
+        for (int p = 0; p < kc; p++) {
+            int bi = bOff + p * NR;
+            var b0 = FloatVector.fromArray(S, bp, bi);
+            var b1 = FloatVector.fromArray(S, bp, bi + L);
+            var x = FloatVector.broadcast(S, a[a0 + p]);
+            c00 = x.fma(b0, c00);
+            c01 = x.fma(b1, c01);
+            x = FloatVector.broadcast(S, a[a1 + p]);
+            c10 = x.fma(b0, c10);
+            c11 = x.fma(b1, c11);
+            x = FloatVector.broadcast(S, a[a2 + p]);
+            c20 = x.fma(b0, c20);
+            c21 = x.fma(b1, c21);
+            x = FloatVector.broadcast(S, a[a3 + p]);
+            c30 = x.fma(b0, c30);
+            c31 = x.fma(b1, c31);
+        }
+        if (mr == MR && nr == NR) {
+            // C = alpha * acc + beta * C, in the same operation order as storeEdge
+            if (alpha != 1f) {
+                c00 = c00.mul(alpha);
+                c01 = c01.mul(alpha);
+                c10 = c10.mul(alpha);
+                c11 = c11.mul(alpha);
+                c20 = c20.mul(alpha);
+                c21 = c21.mul(alpha);
+                c30 = c30.mul(alpha);
+                c31 = c31.mul(alpha);
+            }
+            int i0 = cOff, i1 = i0 + ldc, i2 = i1 + ldc, i3 = i2 + ldc;
+            if (beta != 0f) {
+                c00 = c00.add(FloatVector.fromArray(S, c, i0).mul(beta));
+                c01 = c01.add(FloatVector.fromArray(S, c, i0 + L).mul(beta));
+                c10 = c10.add(FloatVector.fromArray(S, c, i1).mul(beta));
+                c11 = c11.add(FloatVector.fromArray(S, c, i1 + L).mul(beta));
+                c20 = c20.add(FloatVector.fromArray(S, c, i2).mul(beta));
+                c21 = c21.add(FloatVector.fromArray(S, c, i2 + L).mul(beta));
+                c30 = c30.add(FloatVector.fromArray(S, c, i3).mul(beta));
+                c31 = c31.add(FloatVector.fromArray(S, c, i3 + L).mul(beta));
+            }
+            c00.intoArray(c, i0);
+            c01.intoArray(c, i0 + L);
+            c10.intoArray(c, i1);
+            c11.intoArray(c, i1 + L);
+            c20.intoArray(c, i2);
+            c21.intoArray(c, i2 + L);
+            c30.intoArray(c, i3);
+            c31.intoArray(c, i3 + L);
+        } else {
+            // edge tile: spill the accumulators, store the valid part in scalar code
+            c00.intoArray(tile, 0);
+            c01.intoArray(tile, L);
+            c10.intoArray(tile, NR);
+            c11.intoArray(tile, NR + L);
+            c20.intoArray(tile, 2 * NR);
+            c21.intoArray(tile, 2 * NR + L);
+            c30.intoArray(tile, 3 * NR);
+            c31.intoArray(tile, 3 * NR + L);
+            storeEdge(tile, c, cOff, ldc, mr, nr, alpha, beta);
+        }
+    }
+
+    /** c = alpha * acc + beta * c for rows [0, mr) and columns [0, nr) of an MR x NR tile of accumulators. */
+    private static void storeEdge(float[] tile, float[] c, int cOff, int ldc, int mr, int nr, float alpha, float beta) {
+        for (int r = 0; r < mr; r++) {
+            for (int j = 0; j < nr; j++) {
+                float v = tile[r * NR + j];
+                if (alpha != 1f) v = v * alpha;
+                int ci = cOff + r * ldc + j;
+                if (beta != 0f) v = v + c[ci] * beta;
+                c[ci] = v;
+            }
+        }
+    }
+
+    /**
+     * Packs op(B)[pc..pc+kc, jc..jc+nc) into NR-wide slivers: sliver s holds op(B)[p][jc + s*NR + j] at
+     * bp[s*NR*kc + p*NR + j], zero past column nc.
+     */
+    private static void packB(boolean transB, float[] b, int bOff, int ldb, int pc, int jc, int kc, int nc, float[] bp) {
+        for (int jr = 0; jr < nc; jr += NR) {
+            int nr = Math.min(NR, nc - jr);
+            int dst = jr * kc;
+            if (!transB) {
+                int src = bOff + pc * ldb + jc + jr;
+                if (nr == NR) {
+                    for (int p = 0; p < kc; p++, src += ldb, dst += NR) {
+                        FloatVector.fromArray(S, b, src).intoArray(bp, dst);
+                        FloatVector.fromArray(S, b, src + L).intoArray(bp, dst + L);
+                    }
+                } else {
+                    for (int p = 0; p < kc; p++, src += ldb, dst += NR) {
+                        for (int j = 0; j < nr; j++) bp[dst + j] = b[src + j];
+                        for (int j = nr; j < NR; j++) bp[dst + j] = 0f;
+                    }
+                }
+            } else {
+                // op(B)[p][j] = b[bOff + j*ldb + p]: each column j of the sliver is a contiguous run over p
+                for (int j = 0; j < nr; j++) {
+                    int src = bOff + (jc + jr + j) * ldb + pc;
+                    for (int p = 0; p < kc; p++) bp[dst + p * NR + j] = b[src + p];
+                }
+                for (int j = nr; j < NR; j++) {
+                    for (int p = 0; p < kc; p++) bp[dst + p * NR + j] = 0f;
+                }
+            }
+        }
+    }
+
+    /** Packs op(A)[ic..ic+mc, pc..pc+kc) row-major into ap[i*kc + p]. */
+    private static void packA(boolean transA, float[] a, int aOff, int lda, int ic, int pc, int mc, int kc, float[] ap) {
+        if (!transA) {
+            for (int i = 0; i < mc; i++) System.arraycopy(a, aOff + (ic + i) * lda + pc, ap, i * kc, kc);
+        } else {
+            // op(A)[i][p] = a[aOff + p*lda + i]: row p of the stored matrix is contiguous over i
+            for (int p = 0; p < kc; p++) {
+                int src = aOff + (pc + p) * lda + ic;
+                for (int i = 0; i < mc; i++) ap[i * kc + p] = a[src + i];
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- dot products: A B^T, few rows
+
+    /*
+     * C = alpha * A B^T + beta * C with A [m x k] and B [n x k] both row-major (attention's Q K^T): every element
+     * is a dot product of two contiguous rows. A row of C is computed L columns at a time: L vector accumulators,
+     * then a transpose-and-add tree (fold) that leaves dot j in lane j. Lane-wise adds and fixed shuffles only,
+     * never reduceLanes, whose float order differs between the interpreter and compiled code. Written for L == 8.
+     */
+    private static final boolean DOT = L == 8;
+    private static final VectorMask<Float> HI4 = VectorMask.fromLong(S, 0b11110000L);
+    private static final VectorMask<Float> HI2 = VectorMask.fromLong(S, 0b11001100L);
+    private static final VectorMask<Float> HI1 = VectorMask.fromLong(S, 0b10101010L);
+    private static final VectorShuffle<Float> XOR4 = VectorShuffle.fromOp(S, i -> i ^ 4);
+    private static final VectorShuffle<Float> XOR2 = VectorShuffle.fromOp(S, i -> i ^ 2);
+    private static final VectorShuffle<Float> XOR1 = VectorShuffle.fromOp(S, i -> i ^ 1);
+
+    /** Rows of C up to which A B^T uses dot products (above it, packing B^T once pays off). */
+    private static final int DOT_MAX_M = 32;
+
+    private static void dotProducts(int m, int n, int k, float alpha, float[] a, int aOff, int lda,
+                                    float[] b, int bOff, int ldb, float beta, float[] c, int cOff, int ldc) {
+        for (int j = 0; j < n; j += L) {
+            int nr = Math.min(L, n - j);
+            // columns past the edge re-read the last real row of B; their results are not stored
+            int b0 = bOff + j * ldb, last = nr - 1;
+            int b1 = b0 + Math.min(1, last) * ldb, b2 = b0 + Math.min(2, last) * ldb, b3 = b0 + Math.min(3, last) * ldb;
+            int b4 = b0 + Math.min(4, last) * ldb, b5 = b0 + Math.min(5, last) * ldb, b6 = b0 + Math.min(6, last) * ldb;
+            int b7 = b0 + Math.min(7, last) * ldb;
+            for (int i = 0; i < m; i++) {
+                dotRow(k, a, aOff + i * lda, b, b0, b1, b2, b3, b4, b5, b6, b7, c, cOff + i * ldc + j, nr, alpha, beta);
+            }
+        }
+    }
+
+    /** c[ci + j] (j < nr) = alpha * dot(a[ai..ai+k), b[b_j..b_j+k)) + beta * c[ci + j]. */
+    private static void dotRow(int k, float[] a, int ai, float[] b, int b0, int b1, int b2, int b3,
+                               int b4, int b5, int b6, int b7, float[] c, int ci, int nr, float alpha, float beta) {
+        var s0 = FloatVector.zero(S);
+        var s1 = s0;
+        var s2 = s0;
+        var s3 = s0;
+        var s4 = s0;
+        var s5 = s0;
+        var s6 = s0;
+        var s7 = s0;
+        int kv = k - k % L;
+        for (int p = 0; p < kv; p += L) {
+            var x = FloatVector.fromArray(S, a, ai + p);
+            s0 = x.fma(FloatVector.fromArray(S, b, b0 + p), s0);
+            s1 = x.fma(FloatVector.fromArray(S, b, b1 + p), s1);
+            s2 = x.fma(FloatVector.fromArray(S, b, b2 + p), s2);
+            s3 = x.fma(FloatVector.fromArray(S, b, b3 + p), s3);
+            s4 = x.fma(FloatVector.fromArray(S, b, b4 + p), s4);
+            s5 = x.fma(FloatVector.fromArray(S, b, b5 + p), s5);
+            s6 = x.fma(FloatVector.fromArray(S, b, b6 + p), s6);
+            s7 = x.fma(FloatVector.fromArray(S, b, b7 + p), s7);
+        }
+        if (kv < k) {
+            var mask = S.indexInRange(kv, k);
+            var x = FloatVector.fromArray(S, a, ai + kv, mask);
+            s0 = x.fma(FloatVector.fromArray(S, b, b0 + kv, mask), s0);
+            s1 = x.fma(FloatVector.fromArray(S, b, b1 + kv, mask), s1);
+            s2 = x.fma(FloatVector.fromArray(S, b, b2 + kv, mask), s2);
+            s3 = x.fma(FloatVector.fromArray(S, b, b3 + kv, mask), s3);
+            s4 = x.fma(FloatVector.fromArray(S, b, b4 + kv, mask), s4);
+            s5 = x.fma(FloatVector.fromArray(S, b, b5 + kv, mask), s5);
+            s6 = x.fma(FloatVector.fromArray(S, b, b6 + kv, mask), s6);
+            s7 = x.fma(FloatVector.fromArray(S, b, b7 + kv, mask), s7);
+        }
+        // lane j of the result is the sum of the lanes of s_j
+        var even = fold(fold(s0, s4, HI4, XOR4), fold(s2, s6, HI4, XOR4), HI2, XOR2);
+        var odd = fold(fold(s1, s5, HI4, XOR4), fold(s3, s7, HI4, XOR4), HI2, XOR2);
+        var dots = fold(even, odd, HI1, XOR1);
+        if (alpha != 1f) dots = dots.mul(alpha);
+        if (nr == L) {
+            if (beta != 0f) dots = dots.add(FloatVector.fromArray(S, c, ci).mul(beta));
+            dots.intoArray(c, ci);
+        } else {
+            var mask = S.indexInRange(0, nr);
+            if (beta != 0f) dots = dots.add(FloatVector.fromArray(S, c, ci, mask).mul(beta));
+            dots.intoArray(c, ci, mask);
+        }
+    }
+
+    /** Lane i: x[i] + x[i^d] where bit d of i is clear, y[i] + y[i^d] where it is set. */
+    private static FloatVector fold(FloatVector x, FloatVector y, VectorMask<Float> hi, VectorShuffle<Float> xor) {
+        return x.blend(y, hi).add(y.blend(x, hi).rearrange(xor));
+    }
+}
