@@ -9,13 +9,14 @@ Writes mater/src/test/resources/fixtures/faces/:
   fer/<emotion>_<name>.png  FER2013 public-test faces (48x48 grey), as cv2 decodes the JPEGs, stored losslessly
   reference.tsv             one record per line, tab-separated key=value fields:
     kind=params  name=A|B  scaleFactor=..  minNeighbors=..  minSize=WxH
-    kind=image   source=fer/...png | video/<dir>/<file>  frame=<index or -1>  size=WxH  crc32=<of the grey pixels
-                 the detector saw>  upscale=WxH (FER: resized with INTER_LINEAR_EXACT before detection)
+    kind=image   source=fer/...png | video/<dir>/<file>  frame=<index or -1>  size=WxH  crc32=<of the decoded grey
+                 pixels>  resize=WxH (the image is resized to this with INTER_LINEAR_EXACT before detection: FER
+                 faces up to 144x144, video frames down to 320 pixels wide)
                  A=<boxes>  A.raw=<boxes>  [B=<boxes>  B.raw=<boxes>, FER only]   (boxes: x,y,w,h;x,y,w,h;...)
-    kind=special source=fer/...png  upscale=WxH  params=scaleFactor,minNeighbors,minW,minH,maxW,maxH  boxes=...
+    kind=special source=fer/...png  resize=WxH  params=scaleFactor,minNeighbors,minW,minH,maxW,maxH  boxes=...
     kind=resize  source=..  frame=..  size=WxH  crc32=<of cv2.resize(grey, size, INTER_LINEAR_EXACT)>
 Video frames are not stored: the Java test decodes them again with ffmpeg (grey, native size, every frame,
-'-vf format=gray -fps_mode passthrough') and checks the pixel CRC before comparing boxes.
+'-vf format=gray -fps_mode passthrough'), checks the pixel CRC, shrinks them as here and compares boxes.
 The ".raw" boxes are detectMultiScale with minNeighbors=0 (OpenCV's ungrouped candidates).
 """
 import glob
@@ -40,6 +41,7 @@ PARAMS = {
 }
 FER_PER_EMOTION = 4
 FER_UPSCALE = (144, 144)
+VIDEO_WIDTH = 320  # video frames are shrunk to this width (keeping the aspect) before detection
 
 
 def boxes(rects):
@@ -93,7 +95,7 @@ def main():
             cv2.imwrite(os.path.join(OUT, rel), g)
             up = cv2.resize(g, FER_UPSCALE, interpolation=cv2.INTER_LINEAR_EXACT)
             lines.append(record(kind='image', source=rel, frame=-1, size=f'{g.shape[1]}x{g.shape[0]}', crc32=crc(g),
-                                upscale=f'{FER_UPSCALE[0]}x{FER_UPSCALE[1]}', **detect_all(casc, up)))
+                                resize=f'{FER_UPSCALE[0]}x{FER_UPSCALE[1]}', **detect_all(casc, up)))
             if f == 'PublicTest_10181609.jpg':  # a happy face OpenCV finds with parameters A
                 # Edge cases of the scale list: minSize above the image (closest scale), minSize > maxSize,
                 # minSize == maxSize off the scale grid, and maxSize limiting the scan.
@@ -101,7 +103,7 @@ def main():
                                            (1.1, 0, (95, 95), (95, 95)), (1.05, 2, (24, 24), (60, 60)),
                                            (1.3, 1, (40, 40), (0, 0))]:
                     b = casc.detectMultiScale(up, sf, mn, minSize=mins, maxSize=maxs)
-                    lines.append(record(kind='special', source=rel, upscale=f'{FER_UPSCALE[0]}x{FER_UPSCALE[1]}',
+                    lines.append(record(kind='special', source=rel, resize=f'{FER_UPSCALE[0]}x{FER_UPSCALE[1]}',
                                         params=f'{sf},{mn},{mins[0]},{mins[1]},{maxs[0]},{maxs[1]}',
                                         boxes=boxes(sorted(map(tuple, b)))))
             for (w, h) in [(144, 144), (31, 77), (48, 17)]:
@@ -112,11 +114,13 @@ def main():
         frames = decode_gray(path)
         n = len(frames)
         rel = 'video/' + os.path.relpath(path, os.path.join(DATA, 'video'))
-        for i in sorted({n // 10, n // 2, (9 * n) // 10}):
+        for i in sorted({n // 10, (3 * n) // 10, n // 2, (7 * n) // 10, (9 * n) // 10}):
             img = frames[i]
             h, w = img.shape
-            lines.append(record(kind='image', source=rel, frame=i, size=f'{w}x{h}', crc32=crc(img), upscale='none',
-                                **detect_all(casc, img, ('A',))))
+            small = (VIDEO_WIDTH, int(round(h * VIDEO_WIDTH / w)))
+            lines.append(record(kind='image', source=rel, frame=i, size=f'{w}x{h}', crc32=crc(img),
+                                resize=f'{small[0]}x{small[1]}',
+                                **detect_all(casc, cv2.resize(img, small, interpolation=cv2.INTER_LINEAR_EXACT), ('A',))))
         img = frames[n // 2]
         h, w = img.shape
         for s in (1.1, 1.331, 2.1435888):  # pyramid-like sizes, as the detector computes them

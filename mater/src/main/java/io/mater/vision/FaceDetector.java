@@ -248,7 +248,12 @@ public final class FaceDetector {
                 sq[o + x] = sq[prev + x] + rowSq;
             }
         }
-        int[] offsets = offsetsByStride.computeIfAbsent(stride, this::offsets);
+        int[] offsets = offsetsByStride.get(stride);
+        if (offsets == null) {
+            if (offsetsByStride.size() > 256) offsetsByStride.clear(); // bound the cache over many frame sizes
+            offsets = offsets(stride);
+            offsetsByStride.put(stride, offsets);
+        }
         return new Level(scale, w, h, scale >= 2 ? 1 : 2, sum, sq, offsets);
     }
 
@@ -264,7 +269,6 @@ public final class FaceDetector {
             Rect[] rs = nodeRects[i];
             for (int k = 0; k < 3; k++) corners(k < rs.length ? rs[k] : new Rect(0, 0, 0, 0), stride, off, 4 + 12 * i + 4 * k);
         }
-        if (offsetsByStride.size() > 256) offsetsByStride.clear();
         return off;
     }
 
@@ -311,11 +315,16 @@ public final class FaceDetector {
 
     private int stumpStages(int[] s, int[] o, int p, float norm) {
         int t = 0;
+        float[] w0 = nodeW0, w1 = nodeW1, w2 = nodeW2, thr = nodeThr, left = stumpLeft, right = stumpRight;
         for (int st = 0; st < stageEnd.length; st++) {
             double sum = 0;
             for (int end = stageEnd[st]; t < end; t++) {
-                float v = feature(s, o, p, t) * norm;
-                sum += v < nodeThr[t] ? stumpLeft[t] : stumpRight[t];
+                int b = 4 + 12 * t;
+                int s0 = s[p + o[b]] - s[p + o[b + 1]] - s[p + o[b + 2]] + s[p + o[b + 3]];
+                int s1 = s[p + o[b + 4]] - s[p + o[b + 5]] - s[p + o[b + 6]] + s[p + o[b + 7]];
+                float v = w0[t] * s0 + w1[t] * s1;
+                if (w2[t] != 0f) v += w2[t] * (s[p + o[b + 8]] - s[p + o[b + 9]] - s[p + o[b + 10]] + s[p + o[b + 11]]);
+                sum += v * norm < thr[t] ? left[t] : right[t];
             }
             if (sum < stageThr[st]) return -st;
         }

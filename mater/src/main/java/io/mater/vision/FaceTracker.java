@@ -12,8 +12,9 @@ import java.util.List;
  * <ol>
  *   <li><b>Association.</b> Detections of consecutive analysed frames are linked into tracks greedily, best
  *       overlap first: a detection continues a track when its IoU with the track's last box is at least
- *       {@code minIou}, or its centre is within {@code maxCenterShift} box sizes; a track not continued for
- *       more than {@code maxGapSeconds} ends. Unlinked detections start tracks.</li>
+ *       {@code minIou}, or its centre is within {@code maxCenterShift} box sizes. Unlinked detections start
+ *       tracks. A track can be continued after any gap (a face that comes back where it was is the same face);
+ *       gaps longer than {@code maxGapSeconds} split it into segments that are not bridged.</li>
  *   <li><b>Speaker.</b> The kept track is the largest and steadiest: the highest sum over its detections of
  *       the box side length, divided by (1 + mean centre jump between its detections in box sizes).</li>
  *   <li><b>Smoothing.</b> The kept track's boxes (centre and size) are averaged over time with a Gaussian
@@ -67,10 +68,6 @@ public final class FaceTracker {
             return boxes.get(boxes.size() - 1);
         }
 
-        double lastTime() {
-            return times.get(times.size() - 1);
-        }
-
         double score() {
             double size = 0, jump = 0;
             for (int i = 0; i < boxes.size(); i++) {
@@ -96,11 +93,8 @@ public final class FaceTracker {
             }
         }
         var all = new ArrayList<Track>();
-        var active = new ArrayList<Track>();
-        for (var f : frames) {
-            active.removeIf(t -> f.time() - t.lastTime() > o.maxGapSeconds() + 1e-9);
-            link(f, active, all, o);
-        }
+        var active = all;
+        for (var f : frames) link(f, active, all, o);
         Track best = null;
         for (var t : all) if (best == null || t.score() > best.score()) best = t;
         if (best == null) return FaceTrack.empty(o.holdSeconds());
