@@ -6,6 +6,22 @@ package io.mater.audio;
  * weights). Implementations must be deterministic and safe to call from several threads.
  */
 public interface AudioEmbedder {
+    /**
+     * The embedder a command-line spec names: {@code bandstats} ({@link BandStatsEmbedder}) or
+     * {@code vggish:PATH} ({@link VGGishEmbedder} with weights from a safetensors file).
+     */
+    static AudioEmbedder parse(String spec) throws java.io.IOException {
+        if (spec.equals("bandstats") || spec.equals("band-stats")) return new BandStatsEmbedder();
+        if (spec.startsWith("vggish:") && spec.length() > 7) {
+            var file = java.nio.file.Path.of(spec.substring(7));
+            if (!java.nio.file.Files.isRegularFile(file))
+                throw new java.io.FileNotFoundException("audio embedder " + spec + ": no such file " + file
+                        + " (make untrained weights with: mater embed --init-vggish FILE --seed N)");
+            return VGGishEmbedder.load(file);
+        }
+        throw new IllegalArgumentException("audio embedder must be 'bandstats' or 'vggish:PATH', got '" + spec + "'");
+    }
+
     /** Embedding size D. */
     int dim();
 

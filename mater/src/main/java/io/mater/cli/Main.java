@@ -31,7 +31,8 @@ public final class Main {
             "report", new ReportCommand(),
             "evaluate", new EvaluateCommand(),
             "predict", new PredictCommand(),
-            "info", new InfoCommand()));
+            "info", new InfoCommand(),
+            "embed", new EmbedCommand()));
 
     public static void main(String[] args) {
         if (shouldRelaunch()) System.exit(relaunch(args));

@@ -20,6 +20,11 @@ public final class EmbeddingStore {
     private EmbeddingStore() {}
 
     public static void write(Path file, Dataset d) throws IOException {
+        write(file, d, Map.of());
+    }
+
+    /** As {@link #write(Path, Dataset)}, with extra metadata entries (e.g. which embedder made each modality). */
+    public static void write(Path file, Dataset d, Map<String, String> extraMetadata) throws IOException {
         var tensors = new LinkedHashMap<String, Tensor>();
         if (d.audio() != null) tensors.put("audio", d.audio());
         if (d.video() != null) tensors.put("video", d.video());
@@ -32,6 +37,7 @@ public final class EmbeddingStore {
         meta.put("classes", Json.write(d.classes()));
         meta.put("window_seconds", Double.toString(d.windowSeconds()));
         meta.put("clip_ids", Json.write(d.clipIds()));
+        for (var e : extraMetadata.entrySet()) meta.putIfAbsent(e.getKey(), e.getValue());
         SafeTensors.write(file, tensors, meta, Map.of("labels", DType.I64, "subjects", DType.I64));
     }
 

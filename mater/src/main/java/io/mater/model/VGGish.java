@@ -24,6 +24,14 @@ public final class VGGish extends Module {
     public record Output(Tensor window512, Tensor embedding) {}
 
     public VGGish(int scale, Rng rng) {
+        this(scale, rng, true);
+    }
+
+    /**
+     * Without embeddings only the convolutional {@code features} exist (all the 512-d window embedding needs);
+     * the features draw the same random numbers either way.
+     */
+    public VGGish(int scale, Rng rng, boolean withEmbeddings) {
         if (scale < 1 || 64 % scale != 0) throw new IllegalArgumentException("VGGish scale must divide 64, got " + scale);
         this.scale = scale;
         features = registerModule("features", new Sequential());
@@ -38,7 +46,7 @@ public final class VGGish extends Module {
             }
         }
         int fc = 4096 / scale;
-        embeddings = registerModule("embeddings", new Sequential(new Linear(c * 4 * 6, fc, rng), Activation.relu(),
+        embeddings = !withEmbeddings ? null : registerModule("embeddings", new Sequential(new Linear(c * 4 * 6, fc, rng), Activation.relu(),
                 new Linear(fc, fc, rng), Activation.relu(), new Linear(fc, 128, rng)));
     }
 
@@ -49,7 +57,7 @@ public final class VGGish extends Module {
         Tensor conv = features.forward(x, 0, features.size() - 1);
         Tensor window = conv.mean(new int[] {2, 3}, false);
         Tensor embedding = null;
-        if (x.size(2) == 96) {
+        if (x.size(2) == 96 && embeddings != null) {
             Tensor pooled = features.forward(conv, features.size() - 1, features.size()); // [N, 512, 6, 4]
             Tensor flat = pooled.permute(0, 2, 3, 1).reshape(x.size(0), -1);
             embedding = embeddings.forward(flat);
