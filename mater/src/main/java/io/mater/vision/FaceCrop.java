@@ -44,6 +44,10 @@ public final class FaceCrop {
             return new Options(96, 0.2, Border.REPLICATE, 1f / 255f, Normalization.NONE);
         }
 
+        public Options withSize(int s) {
+            return new Options(s, margin, border, scale, normalization);
+        }
+
         public Options withNormalization(Normalization n) {
             return new Options(size, margin, border, scale, n);
         }
