@@ -80,7 +80,8 @@ final class EmbedCommand implements Main.Command {
 
                   --video-embedder E     also embed the faces: vggm:PATH (VGG-M conv weights from a safetensors
                                          file under PyTorch's names). Scans the videos instead (RAVDESS
-                                         Actor_XX/01-*.mp4 with their own audio; CREMA-D VideoFlash/*.flv or
+                                         Actor_XX/01-*.mp4, audio from the matching 03-*.wav beside
+                                         it when present, else the MP4's; CREMA-D VideoFlash/*.flv or
                                          *.flv, audio from AudioWAV/<id>.wav when present, else the FLV's),
                                          detects, tracks and crops the face (48 x 48 grey), and writes video
                                          [N, T, 512] (the mean crop embedding of each window on the audio

@@ -19,6 +19,7 @@ import java.util.regex.Pattern;
  *
  * <ul>
  *   <li>RAVDESS: {@code Actor_XX/01-VV-EE-II-SS-RR-AA.mp4} (modality 01, audio-video); the audio is the
+ *       matching audio-only recording {@code 03-VV-EE-II-SS-RR-AA.wav} when it sits beside the MP4, else the
  *       MP4's own track. Video-only files (modality 02) are ignored; the fields are checked as for the WAVs.</li>
  *   <li>CREMA-D: {@code VideoFlash/ActorID_Sentence_EMO_LEVEL.flv} (or the FLVs directly under the root); the
  *       audio is {@code AudioWAV/<id>.wav} when that file exists, else the FLV's own track.</li>
@@ -52,7 +53,11 @@ public record VideoCorpus(Corpus corpus, List<Path> videos) {
             if (m.group(1).equals("02")) return new Scan.Ignore(); // video-only: no audio
             if (!m.group(1).equals("01")) return new Scan.Reject("modality " + m.group(1) + " (01 audio-video expected for a .mp4)");
             return Ravdess.parse(video.resolveSibling("01-" + m.group(2) + ".wav"), vocal);
-        }, video -> video, skipBad);
+        }, video -> {
+            String file = video.getFileName().toString();
+            var wav = video.resolveSibling("03-" + file.substring(3, file.length() - 4) + ".wav");
+            return Files.isRegularFile(wav) ? wav : video;
+        }, skipBad);
     }
 
     public static VideoCorpus scanCremaD(Path root, boolean skipBad) throws IOException {

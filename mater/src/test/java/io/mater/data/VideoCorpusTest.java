@@ -83,6 +83,19 @@ class VideoCorpusTest {
     }
 
     @Test
+    void ravdessPrefersTheMatchingAudioOnlyWav() throws Exception {
+        var actor = Files.createDirectories(tmp.resolve("Actor_01"));
+        Files.copy(SharedData.path("video/ravdess/01-01-07-02-02-01-01.mp4"), actor.resolve("01-01-07-02-02-01-01.mp4"));
+        Wav.writePcm16(actor.resolve("03-01-07-02-02-01-01.wav"), 48000, new float[4800]);
+        var vc = VideoCorpus.scanRavdess(tmp, Ravdess.Vocal.SPEECH, false);
+        assertEquals(1, vc.corpus().clips().size());
+        assertEquals(actor.resolve("03-01-07-02-02-01-01.wav"), vc.corpus().clips().get(0).path());
+        assertEquals(48000, vc.corpus().clips().get(0).sampleRate());
+        assertFalse(vc.audioFromVideo(0));
+        assertEquals(actor.resolve("01-01-07-02-02-01-01.mp4"), vc.videos().get(0));
+    }
+
+    @Test
     void ravdessNamesAreChecked() throws Exception {
         var actor = Files.createDirectories(tmp.resolve("Actor_02"));
         Files.writeString(actor.resolve("02-01-07-02-02-01-02.mp4"), ""); // video-only: ignored
