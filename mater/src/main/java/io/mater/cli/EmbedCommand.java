@@ -11,6 +11,16 @@ import io.mater.data.CremaD;
 import io.mater.data.Dataset;
 import io.mater.data.EmbeddingStore;
 import io.mater.data.Ravdess;
+import io.mater.data.VideoCorpus;
+import io.mater.vision.AudioExtractor;
+import io.mater.vision.CropEmbedder;
+import io.mater.vision.FaceDetector;
+import io.mater.vision.Ffmpeg;
+import io.mater.vision.VGGMCropEmbedder;
+import io.mater.vision.VideoFaces;
+import io.mater.vision.VideoWindows;
+import java.util.HashMap;
+import java.util.Map;
 import io.mater.engine.Parallel;
 import io.mater.engine.Tensor;
 import io.mater.train.Progress;
@@ -26,15 +36,15 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * {@code embed}: scans a dataset, cuts every clip into T windows and writes their embeddings as the store that
- * {@code train --data} reads. Audio only for now; the store's modalities are optional, so a video embedder adds
- * a {@code video} tensor beside {@code audio} (see {@link #embedAudio}) without changing the rest.
+ * {@code train --data} reads: audio, and with {@code --video-embedder} also the faces ({@link VideoWindows}),
+ * stored as a {@code video} tensor and a {@code face_mask} beside {@code audio}.
  *
  * <p>Clips are embedded in parallel on {@link Parallel}'s threads, each into its own slot, so the output is
  * the same for any thread count; the store is written to a temp file and renamed.
  */
 final class EmbedCommand implements Main.Command {
     static final Set<String> VALUED = Set.of("dataset", "root", "window", "windows", "audio-embedder", "out", "actors", "threads",
-            "init-vggish", "seed", "vocal");
+            "init-vggish", "seed", "vocal", "video-embedder", "detect-every", "init-vggm", "video-batch");
     static final Set<String> FLAGS = Set.of("skip-bad", "quiet");
 
     @Override
@@ -68,6 +78,19 @@ final class EmbedCommand implements Main.Command {
                   --threads N            threads (default: all processors)
                   --quiet                no progress bar
 
+                  --video-embedder E     also embed the faces: vggm:PATH (VGG-M conv weights from a safetensors
+                                         file under PyTorch's names). Scans the videos instead (RAVDESS
+                                         Actor_XX/01-*.mp4, audio from the matching 03-*.wav beside
+                                         it when present, else the MP4's; CREMA-D VideoFlash/*.flv or
+                                         *.flv, audio from AudioWAV/<id>.wav when present, else the FLV's),
+                                         detects, tracks and crops the face (48 x 48 grey), and writes video
+                                         [N, T, 512] (the mean crop embedding of each window on the audio
+                                         clock, l2-normalised; zeros in windows without a face) and
+                                         face_mask [N, T] (1 where a window has a face)
+                  --detect-every K       run the face detector on every K-th frame (default 2)
+                  --video-batch B        crops per embedder call (default 64)
+                  --init-vggm FILE       write randomly initialised (UNTRAINED) VGG-M conv weights with
+                                         --seed N (default 0) and exit
                   --init-vggish FILE     write randomly initialised (UNTRAINED) VGGish conv weights with
                                          --seed N (default 0) and exit; no pretrained VGGish ships here
                 """;
@@ -89,6 +112,13 @@ final class EmbedCommand implements Main.Command {
             System.out.println("wrote randomly initialised (untrained) VGGish conv weights, seed " + seed + ", to " + file);
             return 0;
         }
+        if (a.has("init-vggm")) {
+            Path file = Path.of(a.string("init-vggm", ""));
+            long seed = a.longValue("seed", 0);
+            VGGMCropEmbedder.writeRandom(file, seed);
+            System.out.println("wrote randomly initialised (untrained) VGG-M conv weights, seed " + seed + ", to " + file);
+            return 0;
+        }
         String dataset = a.required("dataset").toLowerCase(Locale.ROOT);
         Path root = Path.of(a.required("root"));
         Path out = Path.of(a.required("out"));
@@ -108,19 +138,27 @@ final class EmbedCommand implements Main.Command {
         }
         var embedder = AudioEmbedder.parse(a.string("audio-embedder", "bandstats"));
         var progress = Progress.auto(a.flag("quiet"));
+        CropEmbedder videoEmbedder = a.has("video-embedder") ? CropEmbedder.parse(a.string("video-embedder", "")) : null;
+        int detectEvery = a.integer("detect-every", 2), videoBatch = a.integer("video-batch", 64);
+        if (detectEvery < 1) throw new Args.UsageException("--detect-every must be >= 1, got " + detectEvery);
+        if (videoBatch < 1) throw new Args.UsageException("--video-batch must be >= 1, got " + videoBatch);
 
         long t0 = System.nanoTime();
-        Corpus corpus = switch (dataset) {
-            case "ravdess" -> Ravdess.scan(root, switch (a.string("vocal", "speech")) {
-                case "speech" -> Ravdess.Vocal.SPEECH;
-                case "song" -> Ravdess.Vocal.SONG;
-                default -> throw new Args.UsageException("--vocal must be speech or song, got '" + a.string("vocal", "") + "'");
-            }, skipBad);
-            default -> {
-                if (a.has("vocal")) throw new Args.UsageException("--vocal applies to ravdess only");
-                yield CremaD.scan(root, skipBad);
-            }
+        var vocal = switch (a.string("vocal", "speech")) {
+            case "speech" -> Ravdess.Vocal.SPEECH;
+            case "song" -> Ravdess.Vocal.SONG;
+            default -> throw new Args.UsageException("--vocal must be speech or song, got '" + a.string("vocal", "") + "'");
         };
+        if (!dataset.equals("ravdess") && a.has("vocal")) throw new Args.UsageException("--vocal applies to ravdess only");
+        Corpus corpus;
+        Map<Path, Path> videoOf = new HashMap<>(); // audio source -> video
+        if (videoEmbedder == null) {
+            corpus = dataset.equals("ravdess") ? Ravdess.scan(root, vocal, skipBad) : CremaD.scan(root, skipBad);
+        } else {
+            var vc = dataset.equals("ravdess") ? VideoCorpus.scanRavdess(root, vocal, skipBad) : VideoCorpus.scanCremaD(root, skipBad);
+            corpus = vc.corpus();
+            for (int i = 0; i < vc.videos().size(); i++) videoOf.put(corpus.clips().get(i).path(), vc.videos().get(i));
+        }
         if (a.has("actors")) corpus = onlySubjects(corpus, parseSubjects(a.string("actors", "")));
         if (corpus.clips().isEmpty()) throw new IllegalArgumentException(corpus.name() + " under " + root + ": no clips to embed");
         progress.message(corpus.summary().stripTrailing());
@@ -130,11 +168,27 @@ final class EmbedCommand implements Main.Command {
 
         long t1 = System.nanoTime();
         var audio = embedAudio(corpus.clips(), windows, embedder, progress);
+        VideoWindows.Batch video = null;
+        if (videoEmbedder != null) {
+            var clips = corpus.clips();
+            var videos = clips.stream().map(c -> videoOf.get(c.path())).toList();
+            var own = new boolean[clips.size()];
+            for (int i = 0; i < own.length; i++) own[i] = videos.get(i).equals(clips.get(i).path());
+            var opts = VideoFaces.Options.defaults().withDetectEvery(detectEvery);
+            progress.message(String.format(Locale.ROOT, "embedding the faces of %d videos with %s (%d x %d crops, batches of %d, detector on every %d frame(s))",
+                    videos.size(), videoEmbedder.name(), videoEmbedder.size(), videoEmbedder.size(), videoBatch, detectEvery));
+            progress.start("faces", videos.size());
+            video = VideoWindows.embedAll(Ffmpeg.system(), FaceDetector.frontalFace(), videos, own, opts, windows.count(), windows.seconds(),
+                    videoEmbedder, videoBatch, (k, v) -> progress.update(k, v.getFileName().toString()));
+            progress.finish(String.format(Locale.ROOT, "faces: %d frames (%d with a face) in %.1f s: %.1f frames/s on %d thread(s)",
+                    video.frames(), video.faceFrames(), video.seconds(), video.framesPerSecond(), Parallel.threads()));
+        }
         var bad = new ArrayList<Corpus.Problem>(corpus.problems());
         var keep = new ArrayList<Integer>();
         for (int i = 0; i < corpus.clips().size(); i++) {
-            if (audio.errors()[i] == null) keep.add(i);
-            else bad.add(new Corpus.Problem(corpus.clips().get(i).path(), "unreadable: " + audio.errors()[i]));
+            String err = audio.errors()[i] != null ? audio.errors()[i] : video != null ? video.errors()[i] : null;
+            if (err == null) keep.add(i);
+            else bad.add(new Corpus.Problem(corpus.clips().get(i).path(), "unreadable: " + err));
         }
         if (keep.size() < corpus.clips().size()) {
             var listed = new StringBuilder();
@@ -146,21 +200,34 @@ final class EmbedCommand implements Main.Command {
         progress.finish(String.format(Locale.ROOT, "embedded %d clips in %.1f s", keep.size(), (System.nanoTime() - t1) / 1e9));
 
         int n = keep.size(), t = windows.count(), d = embedder.dim();
+        int dv = videoEmbedder == null ? 0 : videoEmbedder.dim();
         var data = new float[n * t * d];
+        var vdata = new float[n * t * dv];
+        var mask = new float[n * t];
         var ids = new ArrayList<String>();
         int[] labels = new int[n], subjects = new int[n];
         for (int j = 0; j < n; j++) {
             int i = keep.get(j);
             var clip = corpus.clips().get(i);
             System.arraycopy(audio.embeddings(), i * t * d, data, j * t * d, t * d);
+            if (video != null) {
+                System.arraycopy(video.embeddings(), i * t * dv, vdata, j * t * dv, t * dv);
+                System.arraycopy(video.mask(), i * t, mask, j * t, t);
+            }
             ids.add(clip.id());
             labels[j] = clip.label();
             subjects[j] = subjectNumber(clip);
         }
-        var store = new Dataset(dataset, corpus.classes(), windows.seconds(), ids, Tensor.of(data, n, t, d), null, labels, subjects, null);
+        var store = new Dataset(dataset, corpus.classes(), windows.seconds(), ids, Tensor.of(data, n, t, d),
+                video == null ? null : Tensor.of(vdata, n, t, dv), labels, subjects, video == null ? null : Tensor.of(mask, n, t));
         var meta = new LinkedHashMap<String, String>();
         meta.put("audio_embedder", embedder.name());
         meta.put("audio_patch_frames", Integer.toString(windows.patchFrames()));
+        if (videoEmbedder != null) {
+            meta.put("video_embedder", videoEmbedder.name());
+            meta.put("video_crop_size", Integer.toString(videoEmbedder.size()));
+            meta.put("video_no_face", "zero vector, face_mask 0");
+        }
         meta.put("source_root", root.toAbsolutePath().toString());
         if (!bad.isEmpty()) meta.put("skipped_files", Integer.toString(bad.size()));
         EmbeddingStore.write(out, store, meta);
@@ -187,7 +254,8 @@ final class EmbedCommand implements Main.Command {
             for (int i = from; i < to; i++) {
                 var clip = clips.get(i);
                 try {
-                    float[] samples = Wav.readMono(clip.path(), LogMel.SAMPLE_RATE);
+                    boolean wav = clip.path().getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".wav");
+                    float[] samples = wav ? Wav.readMono(clip.path(), LogMel.SAMPLE_RATE) : AudioExtractor.read(clip.path(), LogMel.SAMPLE_RATE);
                     float[] e = embedder.embedAll(windows.patches(samples), t, windows.patchFrames(), LogMel.BANDS);
                     System.arraycopy(e, 0, out, i * t * d, t * d);
                 } catch (IOException | RuntimeException ex) {
