@@ -392,10 +392,25 @@ public final class OpenClBackend implements Backend, AutoCloseable {
 
     @Override
     public Tensor softmax(Tensor a, boolean log) {
+        return softmax(a, 1f, null, log);
+    }
+
+    /**
+     * softmax(scale a + mask) over the last axis in one kernel; a [B, H, Tq, Tk] when mask (broadcastable to
+     * it) is given, any shape otherwise.
+     */
+    Tensor softmax(Tensor a, float scale, Tensor mask, boolean log) {
         Tensor x = dense(a);
         var out = newTensor(a.shape());
         int cols = lastDim(a), rows = cols == 0 ? 0 : a.numel() / cols;
-        cl.launch("softmax_rows", new long[] {(long) rows * WG}, LOCAL, mem(x), mem(out), cols, log ? 1 : 0);
+        int[] args = {Float.floatToRawIntBits(scale), 0, 0, 1, 1, 0, 0, 0, 0};
+        if (mask != null) {
+            int[] s = a.shape();
+            if (a.dim() != 4) throw new IllegalArgumentException("masked softmax: scores must be [B, H, Tq, Tk], got " + Shape.str(s));
+            int[] ms = Shape.broadcastStrides(mask.shape(), mask.strides(), s);
+            args = new int[] {Float.floatToRawIntBits(scale), 1, mask.offset(), s[1], s[2], ms[0], ms[1], ms[2], ms[3]};
+        }
+        cl.launch("softmax_rows", new long[] {(long) rows * WG}, LOCAL, args, mem(x), memOrDummy(mask), mem(out), cols, log ? 1 : 0);
         return out;
     }
 
@@ -540,9 +555,7 @@ public final class OpenClBackend implements Backend, AutoCloseable {
 
     // Longer sequences: the same math from SGEMM, row softmax and dropout kernels.
     private Tensor[] attentionComposed(Tensor q, Tensor k, Tensor v, Tensor mask, float scale, float dropoutP, long seed) {
-        Tensor s = unary(UnaryOp.AFFINE, matmul(q, k.detach().transpose(-2, -1), null), scale, 0f);
-        if (mask != null) s = binary(BinaryOp.ADD, s, mask);
-        Tensor p = softmax(s, false);
+        Tensor p = softmax(matmul(q, k.detach().transpose(-2, -1), null), scale, mask, false);
         Tensor d = dropoutP > 0f ? dropout(p, dropoutP, seed) : p;
         return new Tensor[] {matmul(d, v, null), p};
     }

@@ -62,26 +62,43 @@ kernel void argmax_rows(global const float* x, global float* y, int cols) {
     if (lid == 0) y[row] = (float) (idx[0] == cols ? 0 : idx[0]);
 }
 
-// y = softmax(x) or log_softmax(x) per row
-kernel void softmax_rows(global const float* x, global float* y, int cols, int logMode) {
+// y = softmax(scale x + mask) or log_softmax(scale x + mask) per row. The optional additive mask is read
+// through broadcast strides over [B, H, Tq, cols] (rows = B H Tq), as attention scores need; scale 1 and
+// no mask is the plain softmax.
+typedef struct {
+    float scale;
+    int hasMask, mOff, heads, tq, msB, msH, msI, msJ;
+} SoftmaxArgs;
+
+inline float softmax_in(SoftmaxArgs a, global const float* xr, global const float* mask, long mrow, int c) {
+    float v = a.scale * xr[c];
+    return a.hasMask ? v + mask[mrow + (long) c * a.msJ] : v;
+}
+
+kernel void softmax_rows(SoftmaxArgs a, global const float* x, global const float* mask, global float* y, int cols, int logMode) {
     local float buf[WG];
     int row = get_group_id(0), lid = get_local_id(0);
     global const float* xr = x + (long) row * cols;
     global float* yr = y + (long) row * cols;
+    long mrow = 0;
+    if (a.hasMask) {
+        int i = row % a.tq, bh = row / a.tq;
+        mrow = a.mOff + (long) (bh / a.heads) * a.msB + (long) (bh % a.heads) * a.msH + (long) i * a.msI;
+    }
     float m = -INFINITY;
-    for (int c = lid; c < cols; c += WG) m = fmax(m, xr[c]);
+    for (int c = lid; c < cols; c += WG) m = fmax(m, softmax_in(a, xr, mask, mrow, c));
     buf[lid] = m;
     m = tree(buf, R_MAX);
     float s = 0.0f;
-    for (int c = lid; c < cols; c += WG) s += exp(xr[c] - m);
+    for (int c = lid; c < cols; c += WG) s += exp(softmax_in(a, xr, mask, mrow, c) - m);
     buf[lid] = s;
     s = tree(buf, R_SUM);
     if (logMode) {
         float lse = m + log(s);
-        for (int c = lid; c < cols; c += WG) yr[c] = xr[c] - lse;
+        for (int c = lid; c < cols; c += WG) yr[c] = softmax_in(a, xr, mask, mrow, c) - lse;
     } else {
         float inv = 1.0f / s;
-        for (int c = lid; c < cols; c += WG) yr[c] = exp(xr[c] - m) * inv;
+        for (int c = lid; c < cols; c += WG) yr[c] = exp(softmax_in(a, xr, mask, mrow, c) - m) * inv;
     }
 }
 

@@ -60,6 +60,27 @@ class ReductionRowsParityTest {
     }
 
     @ParameterizedTest
+    @ValueSource(ints = {1, 7, 64, 65, 300})
+    void softmaxWithScaleAndBroadcastMask(int cols) {
+        // scores [B=2, H=3, Tq=5, cols]; the fused kernel against scale x + mask then softmax on the CPU
+        Tensor x = randn(cols + 3, 2, 3, 5, cols).mul(3f);
+        float scale = 0.37f;
+        Tensor pad = randn(cols + 4, 2, 1, 1, cols).gt(0.9f).mul(-1e9f);   // key padding [B, 1, 1, Tk]
+        Tensor causal = randn(cols + 5, 5, cols).mul(0.5f);                // additive [Tq, Tk], broadcast
+        Tensor full = randn(cols + 6, 2, 3, 5, cols).transpose(0, 1).contiguous().transpose(0, 1); // strided
+        OpenClBackend be = OpenClTesting.backend();
+        for (Tensor mask : new Tensor[] {null, pad, causal, full}) {
+            for (boolean log : new boolean[] {false, true}) {
+                Tensor in = mask == null ? x.mul(scale) : x.mul(scale).add(mask);
+                Tensor want = log ? in.logSoftmax(-1) : in.softmax(-1);
+                Tensor got = be.softmax(x.to(CL), scale, mask == null ? null : mask.to(CL), log);
+                String what = "softmax(scale x + mask" + (mask == null ? "none" : java.util.Arrays.toString(mask.shape())) + ") log=" + log;
+                OpenClTesting.assertClose(what, want, got.to(io.mater.engine.Device.CPU), RTOL, log ? ATOL : 1e-6f);
+            }
+        }
+    }
+
+    @ParameterizedTest
     @ValueSource(ints = {1, 7, 33, 128, 257})
     void layerNormWithAndWithoutAffine(int cols) {
         Tensor x = randn(cols, 2, 5, cols).mul(2f).add(0.5f), w = randn(cols + 1, cols), b = randn(cols + 2, cols);
