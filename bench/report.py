@@ -43,7 +43,8 @@ def jmh_rows(paths):
             value = statistics.median(raw) if raw else pm["score"]
             row = {"label": label, "threads": threads, "seconds": value * scale if scale else None,
                    "raw": f"{pm['score']:.4g} {pm['scoreUnit']}"}
-            gc = r.get("secondaryMetrics", {}).get("·gc.alloc.rate.norm")
+            sec = r.get("secondaryMetrics", {})
+            gc = sec.get("gc.alloc.rate.norm", sec.get("·gc.alloc.rate.norm"))  # with -prof gc (name per JMH version)
             if gc is not None:
                 row["alloc"] = gc["score"]
             rows.append(row)
