@@ -1,17 +1,19 @@
 #!/usr/bin/env bash
 # MATER benchmarks (./mater.sh bench execs this): builds the JMH jar, runs each benchmark beside its reference
 # (numpy/OpenBLAS through the pyenv python3 when numpy imports) in the same run, and prints one table.
-#   bench/run.sh              all groups, full length
-#   bench/run.sh quick        fewer shapes, shorter iterations
-#   bench/run.sh gemm [quick] one group
-# Results (JMH JSON, reference JSON lines, the table) go to bench/target/results/.
+#   bench/run.sh                all groups, full length (about an hour on 2 cores)
+#   bench/run.sh --quick        fewer shapes, shorter iterations (a few minutes)
+#   bench/run.sh gemm [--quick] one group (gemm, mater)
+# Results (JMH JSON, reference JSON lines, the table) go to bench/target/results/; the table also goes to
+# bench/results.md as Markdown (for the README's "Performance" section).
 # Adding a benchmark: write a JMH class with a `flops` @AuxCounters counter (see GemmBench), a function
 # run_<group> below that runs it (run_jmh) and its reference (lines {"label","threads","gflops"} appended to
-# $out/ref.jsonl), and add <group> to GROUPS.
+# $out/ref.jsonl; or {"label","threads","seconds","ref"} for a benchmark that reports a time), and add <group>
+# to GROUPS_ALL.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 out="$root/bench/target/results"
-GROUPS_ALL=(gemm)
+GROUPS_ALL=(gemm mater)
 
 die() { echo "bench: $*" >&2; exit 1; }
 
@@ -47,8 +49,8 @@ quick=0
 groups=()
 for arg in "$@"; do
   case "$arg" in
-    quick) quick=1 ;;
-    gemm) groups+=("$arg") ;;
+    quick|--quick) quick=1 ;;
+    gemm|mater) groups+=("$arg") ;;
     *) die "unknown argument '$arg' (groups: ${GROUPS_ALL[*]}; or quick)" ;;
   esac
 done
@@ -63,6 +65,11 @@ set -e
 jar="$root/bench/target/mater-bench.jar"
 [ -f "$jar" ] || die "build did not produce $jar"
 
+# torch is the Debian PyTorch under /usr/bin/python3 (the pyenv python3 has numpy but no torch)
+TORCH_PY=""
+for c in /usr/bin/python3 "$PY"; do
+  if [ -x "$c" ] && "$c" -c 'import torch' 2>/dev/null; then TORCH_PY="$c"; break; fi
+done
 have_numpy=0
 if "$PY" -c 'import numpy' 2>/dev/null; then have_numpy=1; else echo "bench: numpy not importable by $PY; no reference column" >&2; fi
 
@@ -105,14 +112,33 @@ run_gemm() {
   done
 }
 
+# MATER training step (forward, loss, backward, Adam) and inference forward, paper configuration; torch beside.
+run_mater() {
+  echo "bench: mater step" >&2
+  local saved=("${JMH_ITER[@]}")
+  JMH_ITER=(-wi 2 -w 2 -i 5 -r 2 -f 1)
+  [ $quick = 1 ] && JMH_ITER=(-wi 1 -w 2 -i 3 -r 1 -f 1)
+  run_jmh 'MaterStepBench' -p threads="$THREADS" -prof gc
+  JMH_ITER=("${saved[@]}")
+  if [ -n "$TORCH_PY" ]; then
+    "$TORCH_PY" "$root/bench/torch_mater.py" --seconds "$([ $quick = 1 ] && echo 4 || echo 15)" \
+      --threads ${THREADS//,/ } | sed 's/}$/, "ref": "torch"}/' >>"$out/ref.jsonl" || echo "bench: torch reference failed" >&2
+  else
+    echo "bench: torch not importable; no reference for the MATER step" >&2
+  fi
+}
+
 {
   echo "# $(date -u +%FT%TZ)  $(uname -n)  $(nproc) cores  $("$JAVA" -version 2>&1 | head -1)"
   echo "# load before: $(cut -d' ' -f1-3 /proc/loadavg)"
 } >"$out/header.txt"
 for g in "${groups[@]}"; do "run_$g"; done
 echo "# load after:  $(cut -d' ' -f1-3 /proc/loadavg)" >>"$out/header.txt"
+echo "# command: ./mater.sh bench $*" >>"$out/header.txt"
 
 {
   cat "$out/header.txt"
-  "$PY" "$root/bench/report.py" --jmh "$out"/jmh-*.json --ref "$out/ref.jsonl"
+  "$PY" "$root/bench/report.py" --jmh "$out"/jmh-*.json --ref "$out/ref.jsonl" --header "$out/header.txt" \
+    --markdown "$root/bench/results.md"
 } | tee "$out/table.txt"
+echo "bench: table written to bench/results.md" >&2
