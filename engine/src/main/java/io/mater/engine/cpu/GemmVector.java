@@ -509,22 +509,13 @@ final class GemmVector {
             s6 = x.fma(FloatVector.fromArray(S, b, b6 + p), s6);
             s7 = x.fma(FloatVector.fromArray(S, b, b7 + p), s7);
         }
-        if (kv < k) {
-            var mask = S.indexInRange(kv, k);
-            var x = FloatVector.fromArray(S, a, ai + kv, mask);
-            s0 = x.fma(FloatVector.fromArray(S, b, b0 + kv, mask), s0);
-            s1 = x.fma(FloatVector.fromArray(S, b, b1 + kv, mask), s1);
-            s2 = x.fma(FloatVector.fromArray(S, b, b2 + kv, mask), s2);
-            s3 = x.fma(FloatVector.fromArray(S, b, b3 + kv, mask), s3);
-            s4 = x.fma(FloatVector.fromArray(S, b, b4 + kv, mask), s4);
-            s5 = x.fma(FloatVector.fromArray(S, b, b5 + kv, mask), s5);
-            s6 = x.fma(FloatVector.fromArray(S, b, b6 + kv, mask), s6);
-            s7 = x.fma(FloatVector.fromArray(S, b, b7 + kv, mask), s7);
-        }
         // lane j of the result is the sum of the lanes of s_j
         var even = fold(fold(s0, s4, HI4, XOR4), fold(s2, s6, HI4, XOR4), HI2, XOR2);
         var odd = fold(fold(s1, s5, HI4, XOR4), fold(s3, s7, HI4, XOR4), HI2, XOR2);
         var dots = fold(even, odd, HI1, XOR1);
+        // the k % L tail in plain Java, kept out of line: a smaller dotRow is compiled with every Vector API
+        // call inlined (with a masked tail here it was not, and ran through the slow non-intrinsic path)
+        if (kv < k) dots = dots.add(FloatVector.fromArray(S, dotTail(k, kv, a, ai, b, b0, b1, b2, b3, b4, b5, b6, b7), 0));
         if (alpha != 1f) dots = dots.mul(alpha);
         if (nr == L) {
             if (beta != 0f) dots = dots.add(FloatVector.fromArray(S, c, ci).mul(beta));
@@ -534,6 +525,16 @@ final class GemmVector {
             if (beta != 0f) dots = dots.add(FloatVector.fromArray(S, c, ci, mask).mul(beta));
             dots.intoArray(c, ci, mask);
         }
+    }
+
+    /** The dot products of the last k - kv elements for the 8 rows of B, in plain Java. */
+    private static float[] dotTail(int k, int kv, float[] a, int ai, float[] b, int b0, int b1, int b2, int b3,
+                                   int b4, int b5, int b6, int b7) {
+        int[] rows = {b0, b1, b2, b3, b4, b5, b6, b7};
+        float[] t = new float[8];
+        for (int j = 0; j < 8; j++)
+            for (int p = kv; p < k; p++) t[j] += a[ai + p] * b[rows[j] + p];
+        return t;
     }
 
     /** Lane i: x[i] + x[i^d] where bit d of i is clear, y[i] + y[i^d] where it is set. */
