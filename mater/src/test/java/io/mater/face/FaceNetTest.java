@@ -60,7 +60,7 @@ class FaceNetTest {
 
     @Test
     void fewTrainingStepsOnRealFacesMakeTheLossFall() {
-        var net = new FaceNet(FaceNet.FER_CLASSES, 0.5f, 0.25f, 0f, 4, new Rng(11));
+        var net = new FaceNet(FaceNet.FER_CLASSES, 0.5f, 0.25f, 0f, 8, new Rng(11));
         var opt = Adam.adamW(net.namedParameters(), 1e-3, 0.05);
         int n = small.size();
         var x = Tensor.of(net.normalise(small.pixels()), n, 1, 48, 48);
