@@ -33,7 +33,8 @@ public final class Main {
             "predict", new PredictCommand(),
             "info", new InfoCommand(),
             "embed", new EmbedCommand(),
-            "experiment", new ExperimentCommand()));
+            "experiment", new ExperimentCommand(),
+            "face", new FaceCommand()));
 
     public static void main(String[] args) {
         if (shouldRelaunch()) System.exit(relaunch(args));

@@ -64,6 +64,8 @@ class ConvKernelTest {
         cases.add(ConvGeometry.of(new int[] {3, 6, 11, 10}, new int[] {5, 6, 5, 5}, spec(2, 1, 1, 1))); // VGG-M conv2-like
         cases.add(ConvGeometry.of(new int[] {2, 3, 9, 11}, new int[] {2, 3, 3, 2}, new Conv2dSpec(2, 1, 2, 1, 2, 3, 1)));
         cases.add(ConvGeometry.of(new int[] {4, 1, 9, 7}, new int[] {3, 1, 3, 3}, spec(1, 1, 1, 1)));  // one input channel
+        cases.add(ConvGeometry.of(new int[] {3, 2, 7, 9}, new int[] {3, 2, 3, 3}, spec(1, 2, 2, 1)));  // dilated, same width
+        cases.add(ConvGeometry.of(new int[] {2, 2, 5, 6}, new int[] {3, 2, 5, 3}, new Conv2dSpec(1, 1, 0, 1, 1, 1, 1))); // taller than wide
         return cases;
     }
 
@@ -144,6 +146,22 @@ class ConvKernelTest {
         float[] x = {1, 2, 3, 4, 5, 6, 7, 8, 9}, col = new float[16];
         Im2col.im2col(x, 0, g, 0, 1, col, 0, 4);
         assertArrayEquals(new float[] {0, 0, 0, 5, 0, 0, 4, 6, 0, 2, 0, 8, 1, 3, 7, 9}, col);
+    }
+
+    @Test
+    void stride2GatherVectorMatchesScalar() {
+        assumeTrue(Simd.ENABLED, "Vector API not in the module graph");
+        for (int n : new int[] {1, 7, 8, 17, 33, 127}) {
+            for (int slack = 0; slack < 20; slack++) { // rows ending near the end of the array
+                float[] x = random(n + slack, 2 * n + slack);
+                int src = x.length - 2 * n + 1 - (slack % 2);
+                if (src < 0) continue;
+                float[] s = new float[n + 2], v = new float[n + 2];
+                Im2col.gatherStrided(x, src, 2, s, 1, n);
+                Im2colVector.gatherStride2(x, src, v, 1, n);
+                assertArrayEquals(s, v, "n=" + n + " src=" + src);
+            }
+        }
     }
 
     // ------------------------------------------------------------------ pooling
