@@ -78,8 +78,9 @@ final class EmbedCommand implements Main.Command {
                   --threads N            threads (default: all processors)
                   --quiet                no progress bar
 
-                  --video-embedder E     also embed the faces: vggm:PATH (VGG-M conv weights from a safetensors
-                                         file under PyTorch's names). Scans the videos instead (RAVDESS
+                  --video-embedder E     also embed the faces: vggm:PATH (the face network written by
+                                         'face train', or VGG-M conv weights from a safetensors file
+                                         under PyTorch's names). Scans the videos instead (RAVDESS
                                          Actor_XX/01-*.mp4, audio from the matching 03-*.wav beside
                                          it when present, else the MP4's; CREMA-D VideoFlash/*.flv or
                                          *.flv, audio from AudioWAV/<id>.wav when present, else the FLV's),

@@ -24,13 +24,16 @@ public interface CropEmbedder {
     float[] embed(float[] crops, int count);
 
     /**
-     * The embedder a command-line spec names: {@code vggm:PATH} (a {@link VGGMCropEmbedder} with VGG-M weights
-     * from a safetensors file under PyTorch's names).
+     * The embedder a command-line spec names: {@code vggm:PATH}. A file written by {@code face train} (its
+     * metadata records {@code conv1_stride}) gives a {@link FaceNetCropEmbedder}; any other file is read as
+     * VGG-M conv weights under PyTorch's names (a {@link VGGMCropEmbedder}).
      */
     static CropEmbedder parse(String spec) throws IOException {
         if (spec.startsWith("vggm:") && spec.length() > 5) {
             var file = Path.of(spec.substring(5));
             if (!Files.isRegularFile(file)) throw new FileNotFoundException("video embedder " + spec + ": no such file " + file);
+            if (io.mater.engine.io.SafeTensors.read(file).metadata().containsKey("conv1_stride"))
+                return FaceNetCropEmbedder.load(file);
             return VGGMCropEmbedder.load(file, VGGMCropEmbedder.DEFAULT_SIZE);
         }
         throw new IllegalArgumentException("video embedder must be 'vggm:PATH', got '" + spec + "'");
