@@ -27,7 +27,7 @@ final class TrainCommand implements Main.Command {
     record Preset(int layers, int heads, int ff, float dropout, double lr, int epochs, int batch, int patience) {
         static Preset of(String name) {
             return switch (name.toLowerCase(Locale.ROOT)) {
-                case "quick" -> new Preset(1, 8, 512, 0.1f, 1e-3, 6, 32, 20);
+                case "quick" -> new Preset(1, 8, 256, 0.1f, 1e-3, 5, 40, 20);
                 case "paper" -> new Preset(6, 8, 2048, 0.1f, 1e-6, 300, 64, 20);
                 default -> throw new Args.UsageException("--preset must be quick or paper, got '" + name + "'");
             };
@@ -64,7 +64,7 @@ final class TrainCommand implements Main.Command {
                   --seed N             seed of initialisation, data order and dropout (default 0)
                 model and optimisation (defaults from --preset quick|paper; paper = d 512, 6 layers,
                 8 heads, ff 2048, dropout 0.1, lr 1e-6, batch 64, 300 epochs; quick = 1 layer, 8 heads,
-                ff 512, dropout 0.1, lr 1e-3, batch 32, 6 epochs):
+                ff 256, dropout 0.1, lr 1e-3, batch 40, 5 epochs):
                   --modality av|audio|video   (default av)
                   --no-pe              no positional encoding
                   --no-mhsa            no self-attention (the paper's baseline: x = LN(x + FFN(x)))

@@ -73,7 +73,7 @@ public final class Synthetic {
     public record Params(double groupShare, double subjectOffset, double subjectTwist, double clipNuisance, double noise,
                          double apexLeadMin, double apexLeadMax) {
         public static Params defaults() {
-            return new Params(0.5, 0.55, 0.22, 0.28, 0.3, 0.2, 0.9);
+            return new Params(0.5, 0.55, 0.21, 0.26, 0.3, 0.2, 0.9);
         }
     }
 
