@@ -7,9 +7,6 @@ import io.mater.engine.Rng;
 import io.mater.engine.Tensor;
 import io.mater.engine.io.Json;
 import io.mater.model.Mater;
-import io.mater.model.ModelFile;
-import io.mater.nn.optim.Adam;
-import io.mater.nn.optim.ReduceLROnPlateau;
 import io.mater.train.Evaluation;
 import io.mater.train.FoldTrainer;
 import io.mater.train.Progress;
@@ -17,7 +14,6 @@ import io.mater.train.TrainConfig;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -36,11 +32,10 @@ public final class NoisyTraining {
         Files.createDirectories(dir);
         long started = System.nanoTime();
         Dataset train = data.subset(fold.train()), test = data.subset(fold.test());
-        Mater model = new Mater(cfg.model(), new Rng(cfg.seed() * 1_000_003L + fold.index()));
-        var optimizer = new Adam(model.namedParameters(), cfg.lr(), 0.9, 0.999, 1e-8, cfg.weightDecay(), false);
-        var scheduler = new ReduceLROnPlateau(optimizer, ReduceLROnPlateau.Mode.MIN, cfg.factor(), cfg.patience(), 1e-4,
-                ReduceLROnPlateau.ThresholdMode.REL, 0, 0, 1e-8);
-        Rng order = new Rng(cfg.seed() * 7_919L + 31L * fold.index() + 1);
+        Mater model = FoldTrainer.newModel(cfg, fold);
+        var optimizer = FoldTrainer.newOptimizer(model, cfg);
+        var scheduler = FoldTrainer.newScheduler(optimizer, cfg);
+        Rng order = FoldTrainer.dataOrder(cfg, fold);
         Rng noise = new Rng(cfg.seed() * 104_729L + 17L * fold.index() + noisy.hashCode());
         int t = data.windows(), maxNoisy = Math.max(1, t / 2), n = train.size();
         for (int epoch = 1; epoch <= cfg.epochs(); epoch++) {
@@ -65,22 +60,9 @@ public final class NoisyTraining {
             scheduler.step(lossSum / n);
         }
         var eval = Evaluation.of(model, test, true);
-        var extra = new LinkedHashMap<String, String>();
-        extra.put("windows", Integer.toString(t));
-        extra.put("window_seconds", Double.toString(data.windowSeconds()));
-        extra.put("dataset", data.name());
-        extra.put("fold", Integer.toString(fold.index()));
-        extra.put("noisy_training", noisy);
-        ModelFile.save(dir.resolve("model.safetensors"), model, data.classes(), extra);
-        var result = new LinkedHashMap<String, Object>();
-        result.put("fold", fold.index());
-        result.put("test_subjects", fold.testSubjects());
-        result.put("train_clips", train.size());
-        result.put("test_clips", test.size());
-        result.put("epochs", cfg.epochs());
+        FoldTrainer.saveModel(dir, model, data, fold, Map.of("noisy_training", noisy));
+        var result = FoldTrainer.result(fold, train, test, cfg, (System.nanoTime() - started) / 1e9, eval);
         result.put("noisy_training", noisy);
-        result.put("seconds", (System.nanoTime() - started) / 1e9);
-        result.put("test", eval.toJson());
         Json.write(FoldTrainer.resultFile(dir), result);
         return result;
     }

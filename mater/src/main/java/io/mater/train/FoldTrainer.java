@@ -63,12 +63,11 @@ public final class FoldTrainer {
         Files.createDirectories(dir);
         long started = System.nanoTime();
         Dataset train = data.subset(fold.train()), test = data.subset(fold.test());
-        Mater model = new Mater(cfg.model(), new Rng(cfg.seed() * 1_000_003L + fold.index()));
+        Mater model = newModel(cfg, fold);
         model.to(device);
-        var optimizer = new Adam(model.namedParameters(), cfg.lr(), 0.9, 0.999, 1e-8, cfg.weightDecay(), false);
-        var scheduler = new ReduceLROnPlateau(optimizer, ReduceLROnPlateau.Mode.MIN, cfg.factor(), cfg.patience(), 1e-4,
-                ReduceLROnPlateau.ThresholdMode.REL, 0, 0, 1e-8);
-        Rng order = new Rng(cfg.seed() * 7_919L + 31L * fold.index() + 1);
+        var optimizer = newOptimizer(model, cfg);
+        var scheduler = newScheduler(optimizer, cfg);
+        Rng order = dataOrder(cfg, fold);
         var curve = new ArrayList<Object>();
         int startEpoch = 1;
         Path ckpt = dir.resolve("checkpoint.safetensors");
@@ -106,20 +105,8 @@ public final class FoldTrainer {
         }
         var eval = Evaluation.of(model, test, true);
         double seconds = (System.nanoTime() - started) / 1e9;
-        var extra = new LinkedHashMap<String, String>();
-        extra.put("windows", Integer.toString(data.windows()));
-        extra.put("window_seconds", Double.toString(data.windowSeconds()));
-        extra.put("dataset", data.name());
-        extra.put("fold", Integer.toString(fold.index()));
-        ModelFile.save(dir.resolve("model.safetensors"), model, data.classes(), extra);
-        var result = new LinkedHashMap<String, Object>();
-        result.put("fold", fold.index());
-        result.put("test_subjects", fold.testSubjects());
-        result.put("train_clips", train.size());
-        result.put("test_clips", test.size());
-        result.put("epochs", cfg.epochs());
-        result.put("seconds", seconds);
-        result.put("test", eval.toJson());
+        saveModel(dir, model, data, fold, Map.of());
+        var result = result(fold, train, test, cfg, seconds, eval);
         result.put("curve", curve);
         if (!device.isCpu()) {
             result.put("device", device.toString());
@@ -136,6 +123,55 @@ public final class FoldTrainer {
         progress.finish(String.format(Locale.ROOT, "%s: AV %.1f%%%s%s  (%.0f s)", label, 100 * eval.accuracy().get("av"),
                 eval.accuracy().containsKey("a") ? String.format(Locale.ROOT, "  A %.1f%%", 100 * eval.accuracy().get("a")) : "",
                 eval.accuracy().containsKey("v") ? String.format(Locale.ROOT, "  V %.1f%%", 100 * eval.accuracy().get("v")) : "", seconds));
+        return result;
+    }
+
+    // ------------------------------------------------------------------ one fold's set-up and outputs
+    // (shared with the experiments' noisy retraining, so that both draw the same initialisation and data order)
+
+    /** The fold's freshly initialised model (seeded by the run's seed and the fold). */
+    public static Mater newModel(TrainConfig cfg, Folds.Fold fold) {
+        return new Mater(cfg.model(), new Rng(cfg.seed() * 1_000_003L + fold.index()));
+    }
+
+    /** Adam with the run's learning rate and weight decay (L2, as the paper's PyTorch Adam). */
+    public static Adam newOptimizer(Mater model, TrainConfig cfg) {
+        return new Adam(model.namedParameters(), cfg.lr(), 0.9, 0.999, 1e-8, cfg.weightDecay(), false);
+    }
+
+    /** ReduceLROnPlateau on the training loss with the run's factor and patience. */
+    public static ReduceLROnPlateau newScheduler(Adam optimizer, TrainConfig cfg) {
+        return new ReduceLROnPlateau(optimizer, ReduceLROnPlateau.Mode.MIN, cfg.factor(), cfg.patience(), 1e-4,
+                ReduceLROnPlateau.ThresholdMode.REL, 0, 0, 1e-8);
+    }
+
+    /** The generator of the fold's data order. */
+    public static Rng dataOrder(TrainConfig cfg, Folds.Fold fold) {
+        return new Rng(cfg.seed() * 7_919L + 31L * fold.index() + 1);
+    }
+
+    /** Writes dir/model.safetensors with the data's windows, dataset and fold in its metadata, plus more. */
+    public static void saveModel(Path dir, Mater model, Dataset data, Folds.Fold fold, Map<String, String> more) throws IOException {
+        var extra = new LinkedHashMap<String, String>();
+        extra.put("windows", Integer.toString(data.windows()));
+        extra.put("window_seconds", Double.toString(data.windowSeconds()));
+        extra.put("dataset", data.name());
+        extra.put("fold", Integer.toString(fold.index()));
+        extra.putAll(more);
+        ModelFile.save(dir.resolve("model.safetensors"), model, data.classes(), extra);
+    }
+
+    /** The start of a fold's result.json: the split, the epochs, the time and the test evaluation. */
+    public static LinkedHashMap<String, Object> result(Folds.Fold fold, Dataset train, Dataset test, TrainConfig cfg, double seconds,
+                                                       Evaluation eval) {
+        var result = new LinkedHashMap<String, Object>();
+        result.put("fold", fold.index());
+        result.put("test_subjects", fold.testSubjects());
+        result.put("train_clips", train.size());
+        result.put("test_clips", test.size());
+        result.put("epochs", cfg.epochs());
+        result.put("seconds", seconds);
+        result.put("test", eval.toJson());
         return result;
     }
 
