@@ -41,15 +41,7 @@ final class Predict {
     }
 
     static int[] argmax(float[] logits, int classes) {
-        if (logits == null) return null;
-        int n = logits.length / classes;
-        int[] out = new int[n];
-        for (int i = 0; i < n; i++) {
-            int best = 0;
-            for (int j = 1; j < classes; j++) if (logits[i * classes + j] > logits[i * classes + best]) best = j;
-            out[i] = best;
-        }
-        return out;
+        return logits == null ? null : io.mater.train.Metrics.argmax(logits, classes);
     }
 
     static int correct(int[] pred, int[] labels) {

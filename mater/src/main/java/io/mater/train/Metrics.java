@@ -12,8 +12,12 @@ public final class Metrics {
 
     /** Index of the largest logit in each row of logits [N, C]. */
     public static int[] argmax(Tensor logits) {
-        int n = logits.size(0), c = logits.size(1);
-        float[] d = logits.toArray();
+        return argmax(logits.toArray(), logits.size(1));
+    }
+
+    /** Index of the largest value in each row of d, row-major [N, c]. */
+    public static int[] argmax(float[] d, int c) {
+        int n = d.length / c;
         int[] out = new int[n];
         for (int i = 0; i < n; i++) {
             int best = 0;
