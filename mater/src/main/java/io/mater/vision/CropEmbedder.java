@@ -32,8 +32,11 @@ public interface CropEmbedder {
         if (spec.startsWith("vggm:") && spec.length() > 5) {
             var file = Path.of(spec.substring(5));
             if (!Files.isRegularFile(file)) throw new FileNotFoundException("video embedder " + spec + ": no such file " + file);
-            if (io.mater.engine.io.SafeTensors.read(file).metadata().containsKey("conv1_stride"))
-                return FaceNetCropEmbedder.load(file);
+            boolean faceNet;
+            try (var header = io.mater.engine.io.SafeTensors.open(file)) { // the header only, not the weights
+                faceNet = header.metadata().containsKey("conv1_stride");
+            }
+            if (faceNet) return FaceNetCropEmbedder.load(file);
             return VGGMCropEmbedder.load(file, VGGMCropEmbedder.DEFAULT_SIZE);
         }
         throw new IllegalArgumentException("video embedder must be 'vggm:PATH', got '" + spec + "'");
