@@ -1,9 +1,8 @@
 package io.mater.cli;
 
+import static io.mater.cli.CliTest.run;
 import static org.junit.jupiter.api.Assertions.*;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -13,14 +12,6 @@ class ExperimentCliTest {
     @TempDir
     Path tmp;
 
-    record Result(int code, String out, String err) {}
-
-    static Result run(String... args) {
-        var out = new ByteArrayOutputStream();
-        var err = new ByteArrayOutputStream();
-        int code = Main.run(args, new PrintStream(out), new PrintStream(err));
-        return new Result(code, out.toString(), err.toString());
-    }
 
     @Test
     void helpAndBadNames() {

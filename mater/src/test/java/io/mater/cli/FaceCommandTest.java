@@ -1,5 +1,6 @@
 package io.mater.cli;
 
+import static io.mater.cli.CliTest.run;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -11,10 +12,7 @@ import io.mater.face.FaceNet;
 import io.mater.face.FaceTrainer;
 import io.mater.face.Fer2013;
 import io.mater.train.Progress;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -47,20 +45,6 @@ class FaceCommandTest {
         }
     }
 
-    record Result(int code, String out, String err) {}
-
-    static Result run(String... args) {
-        var out = new ByteArrayOutputStream();
-        var err = new ByteArrayOutputStream();
-        PrintStream oldOut = System.out;
-        try (var o = new PrintStream(out, true, StandardCharsets.UTF_8); var e = new PrintStream(err, true, StandardCharsets.UTF_8)) {
-            System.setOut(o);
-            int code = Main.run(args, o, e);
-            return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(oldOut);
-        }
-    }
 
     static FaceTrainer.Config tiny() {
         // width scale 8, batch 7, 2 epochs, no warm-up
