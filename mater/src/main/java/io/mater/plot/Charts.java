@@ -58,6 +58,7 @@ public final class Charts {
         st.setChartBackgroundColor(Color.WHITE);
         st.setPlotGridLinesVisible(true);
         st.setMarkerSize(5);
+        st.setErrorBarsColorSeriesColor(true); // error bars in their series' colour, so overlaid models stay apart
         for (Series s : series) {
             XYSeries xy = s.error() == null ? chart.addSeries(s.name(), x, s.y()) : chart.addSeries(s.name(), x, s.y(), s.error());
             xy.setLineColor(s.color());
@@ -96,15 +97,38 @@ public final class Charts {
 
     /** Bars per category for each named series (e.g. response-time histograms). */
     public static CategoryChart bars(String title, String xLabel, String yLabel, List<String> categories, Map<String, double[]> series) {
-        CategoryChart chart = new CategoryChartBuilder().width(720).height(480).title(title).xAxisTitle(xLabel).yAxisTitle(yLabel).build();
+        return bars(title, xLabel, yLabel, categories, series, Map.of());
+    }
+
+    /**
+     * Bars per category for each named series, with error bars (e.g. the std over folds) for the series that
+     * have an entry in errors (same length as the series).
+     */
+    public static CategoryChart bars(String title, String xLabel, String yLabel, List<String> categories, Map<String, double[]> series,
+            Map<String, double[]> errors) {
+        CategoryChart chart = new CategoryChartBuilder().width(Math.max(720, 48 * categories.size() + 160)).height(480).title(title).xAxisTitle(xLabel)
+                .yAxisTitle(yLabel).build();
         var st = chart.getStyler();
         st.setLegendPosition(Styler.LegendPosition.OutsideS);
+        st.setLegendLayout(Styler.LegendLayout.Horizontal);
         st.setChartBackgroundColor(Color.WHITE);
         st.setOverlapped(false);
+        st.setErrorBarsColor(Color.BLACK);
+        if (categories.size() > 8) st.setXAxisLabelRotation(45);
         series.forEach((name, y) -> {
+            double[] err = errors.get(name);
+            if (err != null && err.length != y.length)
+                throw new IllegalArgumentException("series '" + name + "': " + y.length + " values but " + err.length + " error bars");
             var list = new java.util.ArrayList<Double>();
             for (double v : y) list.add(v);
-            chart.addSeries(name, categories, list).setFillColor(colorFor(name));
+            org.knowm.xchart.CategorySeries cs;
+            if (err == null) cs = chart.addSeries(name, categories, list);
+            else {
+                var e = new java.util.ArrayList<Double>();
+                for (double v : err) e.add(v);
+                cs = chart.addSeries(name, categories, list, e);
+            }
+            cs.setFillColor(colorFor(name));
         });
         return chart;
     }
