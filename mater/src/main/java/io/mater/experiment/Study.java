@@ -249,10 +249,7 @@ public final class Study {
             } else Json.write(f, run);
         }
         var todo = pending(rows);
-        int reused = 0;
-        for (Row row : rows) reused += folds(row.windows()).size();
-        reused -= todo.size();
-        if (reused > 0) progress.message(reused + " trained fold models reused (" + (reuse.isEmpty() ? "" : "--run folders and ") + "finished jobs under " + out.resolve("train") + ")");
+        for (String line : reuseSummary(rows)) progress.message(line);
         if (!todo.isEmpty()) {
             int total = Parallel.threads(), n = Math.min(jobs, todo.size());
             progress.message(String.format(Locale.ROOT, "training %d jobs, %d at a time with %d threads each", todo.size(), n, Math.max(1, total / n)));
@@ -271,6 +268,37 @@ public final class Study {
             }
         }
         for (Row row : rows) merge(row);
+    }
+
+    /**
+     * Where the finished fold models of rows come from, one line per source: each --run folder (with the rows
+     * it serves) and this study's own train/ folder (earlier or interrupted runs, cluster jobs). Empty when
+     * nothing is reused.
+     */
+    public List<String> reuseSummary(List<Row> rows) throws IOException {
+        var fromRun = new LinkedHashMap<Path, List<String>>();
+        var fromRunCount = new LinkedHashMap<Path, Integer>();
+        int local = 0, total = 0;
+        for (Row row : rows)
+            for (var f : folds(row.windows())) {
+                total++;
+                Path dir = foldDir(row, f.index());
+                if (dir == null) continue;
+                Path src = reuse.stream().filter(r -> dir.startsWith(r)).findFirst().orElse(null);
+                if (src == null) local++;
+                else {
+                    fromRunCount.merge(src, 1, Integer::sum);
+                    var names = fromRun.computeIfAbsent(src, k -> new ArrayList<>());
+                    if (!names.contains(row.name())) names.add(row.name());
+                }
+            }
+        var lines = new ArrayList<String>();
+        fromRun.forEach((src, names) -> lines.add(String.format(Locale.ROOT, "--run %s: reusing %d trained fold models (row %s) instead of retraining them", src,
+                fromRunCount.get(src), String.join(", ", names))));
+        if (local > 0) lines.add(String.format(Locale.ROOT, "reusing %d trained fold models already under %s (resumed, not retrained)", local, out.resolve("train")));
+        int reused = local + fromRunCount.values().stream().mapToInt(Integer::intValue).sum();
+        if (reused > 0) lines.add(String.format(Locale.ROOT, "%d of %d (row, fold) jobs reused, %d to train", reused, total, total - reused));
+        return lines;
     }
 
     /** Trains one job into the row folder (clean: the 'mater train' fold trainer; noisy: Algorithm 1). */
