@@ -70,13 +70,24 @@ public final class Analyses {
         var rows = tableRows(s);
         s.train(rows);
         String kind = s.kind();
+        boolean paperShaped = kind.equals("ravdess") || kind.equals("cremad");
         var json = new ArrayList<Object>();
         var md = new StringBuilder("## Table 1: accuracy and prediction entropy over the grid\n\n");
-        md.append("| MHSA | T | PE | A Acc. | V Acc. | AV Acc. | A Entropy | V Entropy | A-V Entropy Diff | paper AV Acc. |\n|---|---|---|---|---|---|---|---|---|---|\n");
+        md.append("| MHSA | T | PE | A Acc. | V Acc. | AV Acc. | A Entropy | V Entropy | A-V Entropy Diff |");
+        if (paperShaped) md.append(" paper A / V / AV Acc. | paper A / V Entropy, Diff |");
+        md.append("\n|---|---|---|---|---|---|---|---|---|").append(paperShaped ? "---|---|" : "").append('\n');
         var csv = new Figures.Csv("mhsa", "T", "pe", "metric", "mean", "std", "folds");
         var categories = new ArrayList<String>();
         var bars = new LinkedHashMap<String, double[]>();
-        for (String st : Predict.STREAMS) bars.put(Figures.streamName(st) + " accuracy (%)", new double[rows.size()]);
+        var errors = new LinkedHashMap<String, double[]>();
+        for (String st : Predict.STREAMS) {
+            bars.put(Figures.streamName(st) + " accuracy (%)", new double[rows.size()]);
+            errors.put(Figures.streamName(st) + " accuracy (%)", new double[rows.size()]);
+        }
+        var av = new double[rows.size()];
+        var gap = new double[rows.size()];
+        java.util.Arrays.fill(av, Double.NaN);
+        java.util.Arrays.fill(gap, Double.NaN);
         for (int i = 0; i < rows.size(); i++) {
             var row = rows.get(i);
             var res = Json.asObject(Json.read(s.rowDir(row).resolve("results.json")), "results.json");
@@ -98,28 +109,103 @@ public final class Analyses {
                 csv.row(row.attention(), row.windows(), row.pe(), k, mean, std, m.get("folds"));
                 boolean acc = k.startsWith("acc");
                 cells.add(new MeanStd(mean, std).format(acc ? 100 : 1, acc ? 1 : 3));
-                if (acc) bars.get(Figures.streamName(k.substring(4)) + " accuracy (%)")[i] = 100 * mean;
+                if (acc) {
+                    String name = Figures.streamName(k.substring(4)) + " accuracy (%)";
+                    bars.get(name)[i] = 100 * mean;
+                    errors.get(name)[i] = 100 * std;
+                }
+                if (k.equals("acc_av")) av[i] = 100 * mean;
+                if (k.equals("entropy_a-v")) gap[i] = mean;
             }
-            Double paper = PaperNumbers.table1Av(kind, row.attention(), row.windows(), row.pe());
-            entry.put("paper_acc_av", paper);
+            var paper = PaperNumbers.table1(kind, row.attention(), row.windows(), row.pe());
+            if (paperShaped) entry.put("paper", paper == null ? "not transcribed" : paperJson(paper));
             json.add(entry);
             categories.add((row.attention() ? "MHSA" : "-") + " T" + row.windows() + " " + (row.pe() ? "PE" : "-"));
-            md.append(String.format(Locale.ROOT, "| %s | %d | %s | %s | %s |\n", row.attention() ? "yes" : "no", row.windows(), row.pe() ? "yes" : "no",
-                    String.join(" | ", cells), paper == null ? "n/t" : String.format(Locale.ROOT, "%.1f", paper)));
+            md.append(String.format(Locale.ROOT, "| %s | %d | %s | %s |", row.attention() ? "yes" : "no", row.windows(), row.pe() ? "yes" : "no", String.join(" | ", cells)));
+            if (paperShaped) {
+                var p = paper == null ? new PaperNumbers.Table1Row(null, null, null, null, null, null) : paper;
+                md.append(String.format(Locale.ROOT, " %s / %s / %s | %s / %s, %s |", PaperNumbers.format(p.accA(), 1), PaperNumbers.format(p.accV(), 1),
+                        PaperNumbers.format(p.accAv(), 1), PaperNumbers.format(p.entropyA(), 3), PaperNumbers.format(p.entropyV(), 3), PaperNumbers.format(p.entropyDiff(), 3)));
+            }
+            md.append('\n');
         }
-        md.append("\nMean ± std over subject-disjoint folds (").append(s.base.folds()).append(" folds); accuracies in %, entropies in nats. ")
-                .append("'paper': the paper's Table 1 (").append(PaperNumbers.NOTE).append(").\n");
+        md.append("\nMean ± std over subject-disjoint folds (").append(s.base.folds()).append(" folds); accuracies in %, entropies in nats.");
+        if (paperShaped) md.append(" 'paper': the paper's Table 1 for ").append(kind.equals("ravdess") ? "RAVDESS" : "CREMA-D").append(" (").append(PaperNumbers.NOTE).append(").");
+        md.append("\n\n").append(reading(table1Reading(rows, av, gap, s.defaultWindows(), paperShaped))).append('\n');
         Path r = report(s);
         var out = new LinkedHashMap<String, Object>();
         out.put("dataset", s.data(s.defaultWindows()).name());
+        out.put("kind", kind);
         out.put("rows", json);
+        if (paperShaped) {
+            var paper = new LinkedHashMap<String, Object>();
+            paper.put("table1", PaperNumbers.TABLE1.isEmpty() ? "not transcribed" : "per row, see rows[].paper");
+            paper.put("min_gain_over_baseline", PaperNumbers.MIN_GAIN_OVER_BASELINE);
+            paper.put("min_gain_over_baseline_source", "abstract: 'improves the results over baseline methods by at least 5.4%'");
+            out.put("paper", paper);
+        }
         Json.write(r.resolve("table1.json"), out);
         TextFiles.writeAtomically(r.resolve("table1.md"), md.toString());
         csv.write(r.resolve("table1.csv"));
-        Charts.save(Charts.bars("Table 1: accuracy per configuration", "configuration", "accuracy (%)", categories, bars), r.resolve("table1"));
+        Charts.save(Charts.bars("Table 1: accuracy per configuration (mean ± std over folds)", "configuration (MHSA, T, PE)", "accuracy (%)", categories, bars, errors),
+                r.resolve("table1"));
         section(s, "table1", md + "\n![Table 1](table1.png)\n");
         return out;
     }
+
+    private static Map<String, Object> paperJson(PaperNumbers.Table1Row p) {
+        var m = new LinkedHashMap<String, Object>();
+        m.put("acc_a", p.accA());
+        m.put("acc_v", p.accV());
+        m.put("acc_av", p.accAv());
+        m.put("entropy_a", p.entropyA());
+        m.put("entropy_v", p.entropyV());
+        m.put("entropy_a-v", p.entropyDiff());
+        return m;
+    }
+
+    /**
+     * The reading line of Table 1: the best AV row, and the attention model against the baseline at the default
+     * T (AV accuracy in %, and the A-V prediction entropy gap, NaN where absent).
+     */
+    static String table1Reading(List<Study.Row> rows, double[] avPercent, double[] entropyGap, int defaultT, boolean paperShaped) {
+        int best = -1;
+        double att = Double.NaN, base = Double.NaN, attGap = Double.NaN, baseGap = Double.NaN;
+        for (int i = 0; i < rows.size(); i++) {
+            var r = rows.get(i);
+            if (r.windows() == defaultT && r.attention() && r.pe()) {
+                att = avPercent[i];
+                attGap = entropyGap[i];
+            }
+            if (r.windows() == defaultT && !r.attention() && !r.pe()) {
+                base = avPercent[i];
+                baseGap = entropyGap[i];
+            }
+            if (!Double.isNaN(avPercent[i]) && (best < 0 || avPercent[i] > avPercent[best])) best = i;
+        }
+        if (best < 0) return "no AV accuracy (the models have one modality only).";
+        var sb = new StringBuilder(String.format(Locale.ROOT, "best AV accuracy %.1f%% (%s, T = %d, %s)", avPercent[best],
+                rows.get(best).attention() ? "MHSA" : "no MHSA", rows.get(best).windows(), rows.get(best).pe() ? "PE" : "no PE"));
+        if (!Double.isNaN(att) && !Double.isNaN(base))
+            sb.append(String.format(Locale.ROOT, "; attention (MHSA + PE) vs baseline at T = %d: %.1f%% vs %.1f%% AV (%+.1f points)", defaultT, att, base, att - base));
+        if (!Double.isNaN(attGap) && !Double.isNaN(baseGap))
+            sb.append(String.format(Locale.ROOT, "; A-V entropy gap %.3f vs %.3f (%s with attention)", attGap, baseGap,
+                    Math.abs(attGap) < Math.abs(baseGap) ? "smaller" : "not smaller"));
+        if (paperShaped)
+            sb.append(String.format(Locale.ROOT, ". Paper: %s per row; its abstract says attention improves over the baselines by at least %.1f%% and reduces the gap between the unimodal entropies",
+                    PaperNumbers.TABLE1.isEmpty() ? "Table 1 not transcribed" : "see the paper columns", PaperNumbers.MIN_GAIN_OVER_BASELINE));
+        if (paperShaped && !Double.isNaN(att) && !Double.isNaN(base))
+            sb.append(String.format(Locale.ROOT, " (our AV gain is %s %.1f points)", att - base >= PaperNumbers.MIN_GAIN_OVER_BASELINE ? "at least" : "below",
+                    PaperNumbers.MIN_GAIN_OVER_BASELINE));
+        return sb.append('.').toString();
+    }
+
+    /** A section's one line of reading; index.md collects these lines into its summary. */
+    static String reading(String text) {
+        return READING + " " + text;
+    }
+
+    static final String READING = "**Reading.**";
 
     // ---------------------------------------------------------------- Fig. 4: layer entropy
 
@@ -185,9 +271,26 @@ public final class Analyses {
             for (int l = 0; l < layers; l++) md.append(String.format(Locale.ROOT, "%.4f | ", v[0][l]));
             md.append('\n');
         });
-        md.append("\nMean over test clips and windows, mean over folds; layer 0 is the input embedding (after PE).\n\n![Fig. 4](layer-entropy.png) ![Fig. 4 diff](layer-entropy-diff.png)\n");
+        md.append("\nMean over test clips and windows, mean over folds; layer 0 is the input embedding (after PE).\n\n")
+                .append(reading(layerEntropyReading(stats, layers))).append("\n\n![Fig. 4](layer-entropy.png) ![Fig. 4 diff](layer-entropy-diff.png)\n");
         section(s, "layer-entropy", md.toString());
         return stats;
+    }
+
+    /** The reading line of Fig. 4: the A-V gap at the input and after the last layer, attention against baseline. */
+    static String layerEntropyReading(Map<String, double[][]> stats, int layers) {
+        var parts = new ArrayList<String>();
+        for (String model : List.of("attention", "baseline")) {
+            double[][] d = stats.get(model + "/a-v");
+            if (d != null)
+                parts.add(String.format(Locale.ROOT, "%s %+.4f at layer 0, %+.4f after layer %d", model, d[0][0], d[0][layers - 1], layers - 1));
+        }
+        if (parts.isEmpty()) return "one modality only: no A-V entropy gap.";
+        var sb = new StringBuilder("A-V hidden-state entropy gap: ").append(String.join("; ", parts));
+        double[][] a = stats.get("attention/a-v"), b = stats.get("baseline/a-v");
+        if (a != null && b != null)
+            sb.append(Math.abs(a[0][layers - 1]) < Math.abs(b[0][layers - 1]) ? " (smaller with attention)" : " (not smaller with attention)");
+        return sb.append(". Paper: ").append(PaperNumbers.ENTROPY_CLAIM).append("; Fig. 4 values not transcribed.").toString();
     }
 
     // ---------------------------------------------------------------- Figs. 5-8: noise
@@ -249,7 +352,9 @@ public final class Analyses {
         var results = new LinkedHashMap<String, double[][][][]>();
         for (var row : rows) results.put(row.label(), noiseAccuracy(s, row, targets(s), reps, seed));
         var md = new StringBuilder("## Figs. 5-6: test-time noise in audio, video or both (models trained on clean data)\n\n");
-        md.append(noiseFigures(s, "noise", results, targets(s), reps, true));
+        var reading = new ArrayList<String>();
+        md.append(noiseFigures(s, "noise", results, targets(s), reps, true, reading));
+        md.append('\n').append(reading(String.join("; ", reading) + ". Paper: the values of Figs. 5-6 are not transcribed.")).append('\n');
         section(s, "noise", md.toString());
         return results;
     }
@@ -259,6 +364,7 @@ public final class Analyses {
         var rows = noisyRows(s);
         s.train(rows);
         var md = new StringBuilder("## Figs. 7-8: retrained with noisy windows (Algorithm 1), tested with noise in the same modality\n\n");
+        var reading = new ArrayList<String>();
         var all = new LinkedHashMap<String, double[][][][]>();
         for (int target : targets(s)) {
             var results = new LinkedHashMap<String, double[][][][]>();
@@ -268,21 +374,31 @@ public final class Analyses {
                 results.put(row.label(), acc);
                 all.put(row.label() + "/" + TARGETS[target], acc);
             }
-            md.append(noiseFigures(s, "noise-retrain", results, new int[] {target}, reps, target == targets(s)[targets(s).length - 1]));
+            md.append(noiseFigures(s, "noise-retrain", results, new int[] {target}, reps, target == targets(s)[targets(s).length - 1], reading));
         }
+        md.append('\n').append(reading("retrained with noise (Algorithm 1), " + String.join("; ", reading) + ". Paper: the values of Figs. 7-8 are not transcribed.")).append('\n');
         section(s, "noise-retrain", md.toString());
         return all;
     }
 
-    private static String noiseFigures(Study s, String name, Map<String, double[][][][]> results, int[] targets, int reps, boolean footer) throws IOException {
+    /**
+     * One panel per noisy modality (NAME-TARGET.png, its CSV NAME-TARGET.csv beside it) with every model of
+     * results overlaid as in the paper: A, V, AV in their colours, the attention model solid, the baseline
+     * dashed, error bars the std over the repetitions. Adds one reading phrase per target to reading.
+     */
+    private static String noiseFigures(Study s, String name, Map<String, double[][][][]> results, int[] targets, int reps, boolean footer, List<String> reading)
+            throws IOException {
         Path r = report(s);
         var md = new StringBuilder();
         for (int target : targets) {
             var csv = new Figures.Csv("model", "noisy", "n", "stream", "mean", "std", "repetitions");
+            var series = new ArrayList<Charts.Series>();
+            var lines = new StringBuilder();
+            var avEnd = new LinkedHashMap<String, double[]>(); // model -> {clean, all T noisy} of the last stream present (AV for AV models)
+            int t = 0;
             for (var e : results.entrySet()) {
                 double[][][] acc = e.getValue()[target];
-                int t = acc.length - 1;
-                var series = new ArrayList<Charts.Series>();
+                t = acc.length - 1;
                 var line = new StringBuilder();
                 for (int st = 0; st < 3; st++) {
                     double[] mean = new double[t + 1], std = new double[t + 1];
@@ -298,14 +414,20 @@ public final class Analyses {
                     }
                     if (!present) continue;
                     series.add(Figures.series(Predict.STREAMS[st], e.getKey(), mean, std));
-                    line.append(String.format(Locale.ROOT, "%s %.1f%% → %.1f%% (n = %d)  ", Figures.streamName(Predict.STREAMS[st]), mean[0], mean[t], t));
+                    line.append(String.format(Locale.ROOT, "%s %.1f%% → %.1f%%  ", Figures.streamName(Predict.STREAMS[st]), mean[0], mean[t]));
+                    avEnd.put(e.getKey(), new double[] {mean[0], mean[t], st});
                 }
-                String base = name + "-" + TARGETS[target] + "-" + e.getKey().replace(' ', '_');
-                Charts.save(Charts.lines(String.format("%s: noise in %s, %s", name.equals("noise") ? "Figs. 5-6" : "Figs. 7-8", TARGETS[target], e.getKey()),
-                        "noisy windows n", "accuracy (%)", Figures.range(0, t), series), r.resolve(base));
-                md.append(String.format(Locale.ROOT, "- noise in **%s**, %s: %s\n\n  ![%s](%s.png)\n", TARGETS[target], e.getKey(), line, base, base));
+                lines.append(String.format(Locale.ROOT, "  - %s: %s(n = 0 → %d)\n", e.getKey(), line, t));
             }
-            csv.write(r.resolve(name + "-" + TARGETS[target] + ".csv"));
+            String base = name + "-" + TARGETS[target];
+            Charts.save(Charts.lines(String.format("%s: noise in %s, attention (solid) vs baseline (dashed)", name.equals("noise") ? "Figs. 5-6" : "Figs. 7-8",
+                    TARGETS[target]), "noisy windows n (of T = " + t + ")", "accuracy (%)", Figures.range(0, t), series), r.resolve(base));
+            csv.write(r.resolve(base + ".csv"));
+            md.append(String.format(Locale.ROOT, "- noise in **%s** ([csv](%s.csv)):\n%s\n  ![%s](%s.png)\n", TARGETS[target], base, lines, base, base));
+            var phrase = new StringBuilder("noise in " + TARGETS[target] + ", all " + t + " windows: ");
+            var parts = new ArrayList<String>();
+            avEnd.forEach((model, v) -> parts.add(String.format(Locale.ROOT, "%s %s %.1f%% (clean %.1f%%)", model, Figures.streamName(Predict.STREAMS[(int) v[2]]), v[1], v[0])));
+            reading.add(phrase.append(String.join(" vs ", parts)).toString());
         }
         if (footer) md.append(String.format(Locale.ROOT, "\nMean ± std over %d repetitions (accuracy pooled over the folds); noise %s.\n", reps,
                 s.noiseOverride == null ? "with the mean and std of the fold's training embeddings" : "N(" + s.noiseOverride.mean() + ", " + s.noiseOverride.std() + "²)"));
@@ -380,9 +502,32 @@ public final class Analyses {
         csv.write(r.resolve("incremental.csv"));
         Charts.save(Charts.lines("Figs. 9-10: accuracy from the first t windows", "windows seen t (" + sec + " s each)", "accuracy (%)", Figures.range(1, t), series),
                 r.resolve("incremental"));
-        md.append("\nMean ± std over folds.\n\n![Figs. 9-10](incremental.png)\n");
+        md.append("\nMean ± std over folds.\n\n").append(reading(incrementalReading(out, sec))).append("\n\n![Figs. 9-10](incremental.png)\n");
         section(s, "incremental", md.toString());
         return out;
+    }
+
+    /** The reading line of Figs. 9-10: per model, the first t at which AV (else the stream present) reaches 95% of its full-length accuracy. */
+    static String incrementalReading(Map<String, double[][][]> stats, double sec) {
+        var parts = new ArrayList<String>();
+        stats.forEach((model, st) -> {
+            for (int stream = 2; stream >= 0; stream--) {
+                double[][] m = st[stream];
+                int t = m.length;
+                if (t == 0 || (m[t - 1][0] == 0 && m[0][0] == 0)) continue;
+                int k = firstReaching(m, 0.95 * m[t - 1][0]);
+                parts.add(String.format(Locale.ROOT, "%s %s %.1f%% at t = 1, %.1f%% at t = %d, 95%% of it from t = %d (%.2f s)", model, Figures.streamName(Predict.STREAMS[stream]),
+                        100 * m[0][0], 100 * m[t - 1][0], t, k, k * sec));
+                break;
+            }
+        });
+        return String.join("; ", parts) + ". Paper: the values of Figs. 9-10 are not transcribed.";
+    }
+
+    /** The first t (1-based) whose mean (column 0 of stats[t-1]) is at least level; stats.length when none is. */
+    static int firstReaching(double[][] stats, double level) {
+        for (int k = 0; k < stats.length; k++) if (stats[k][0] >= level) return k + 1;
+        return stats.length;
     }
 
     static double[] foldAccuracies(int[] pred, int[] labels, int[] sizes) {
@@ -446,6 +591,7 @@ public final class Analyses {
         double[] human = PaperNumbers.humanResponseSeconds(kind);
         double sec = s.data(rows.get(0).windows()).windowSeconds();
         var md = new StringBuilder("## Fig. 11: response time (first window at which the prediction is correct)\n\n| model | stream | clips | mean response (s) | human (s) |\n|---|---|---|---|---|\n");
+        var images = new StringBuilder();
         var csv = new Figures.Csv("model", "stream", "t", "ratio", "fraction");
         var out = new LinkedHashMap<String, double[]>();
         Path r = report(s);
@@ -481,13 +627,31 @@ public final class Analyses {
             String base = "response-time-" + row.label().replace(' ', '_');
             Charts.save(Charts.bars("Fig. 11: first correct window, " + row.label(), "first correct window (ratio of T = " + t + ")", "clips (%)", categories, bars),
                     r.resolve(base));
-            md.append("\n![").append(base).append("](").append(base).append(".png)\n\n");
+            images.append("![").append(base).append("](").append(base).append(".png)\n");
         }
         csv.write(r.resolve("response-time.csv"));
-        md.append("Response time = first correct t × ").append(sec).append(" s, over the clips that the full-length model classifies correctly (all folds pooled). ")
-                .append(human == null ? "" : "Human figures as quoted by the paper.").append('\n');
+        md.append("\nResponse time = first correct t × ").append(sec).append(" s, over the clips that the full-length model classifies correctly (all folds pooled). ")
+                .append(human == null ? "" : "Human figures as the paper quotes them (Section 6.2; see PaperNumbers.java).").append("\n\n")
+                .append(reading(responseReading(out, human))).append("\n\n").append(images);
         section(s, "response-time", md.toString());
         return out;
+    }
+
+    /** The reading line of Fig. 11: mean response times of each model per stream, beside the humans' when known. */
+    static String responseReading(Map<String, double[]> means, double[] human) {
+        var parts = new ArrayList<String>();
+        means.forEach((model, m) -> {
+            var v = new ArrayList<String>();
+            for (int st = 0; st < 3; st++) if (!Double.isNaN(m[st])) v.add(String.format(Locale.ROOT, "%s %.2f s", Figures.streamName(Predict.STREAMS[st]), m[st]));
+            if (!v.isEmpty()) parts.add(model + " " + String.join(", ", v));
+        });
+        var sb = new StringBuilder(parts.isEmpty() ? "no clip classified correctly" : "mean response " + String.join("; ", parts));
+        if (human == null) return sb.append(" (no human figures for this data: neither RAVDESS- nor CREMA-D-shaped).").toString();
+        sb.append(String.format(Locale.ROOT, "; humans (paper, Section 6.2) A %.2f s, V %.2f s, AV %.2f s", human[0], human[1], human[2]));
+        double[] att = means.get("attention");
+        if (att != null && !Double.isNaN(att[2]))
+            sb.append(att[2] <= human[2] ? "; the attention model's AV answer comes no later than the humans'" : "; the attention model's AV answer comes later than the humans'");
+        return sb.append('.').toString();
     }
 
     // ---------------------------------------------------------------- attention maps
@@ -580,9 +744,27 @@ public final class Analyses {
         }
         csv.write(r.resolve("attention.csv"));
         clsCsv.write(r.resolve("attention-classes.csv"));
-        md.append("\nPer-head maps: attention-MODALITY-LL-hH.png. Rows are query windows, columns key windows; each row sums to 1.\n");
+        md.append("\nPer-head maps: attention-MODALITY-LL-hH.png. Rows are query windows, columns key windows; each row sums to 1.\n\n")
+                .append(reading(attentionReading(sums))).append('\n');
         section(s, "attention", md.toString());
         return sums;
+    }
+
+    /** The reading line of the attention maps: per modality, the key window that receives the most attention in the last layer. */
+    static String attentionReading(Map<String, double[][][][]> sums) {
+        var parts = new ArrayList<String>();
+        sums.forEach((m, acc) -> {
+            double[][][] last = acc[acc.length - 1];
+            int t = last[0].length;
+            double[] received = new double[t];
+            for (double[][] head : last)
+                for (double[] q : head)
+                    for (int k = 0; k < t; k++) received[k] += q[k] / (last.length * t);
+            int best = 0;
+            for (int k = 1; k < t; k++) if (received[k] > received[best]) best = k;
+            parts.add(String.format(Locale.ROOT, "%s window %d of %d (%.2f of the attention, uniform %.2f)", m, best + 1, t, received[best], 1.0 / t));
+        });
+        return "most attended window in the last layer: " + String.join("; ", parts) + ". The paper shows no attention maps.";
     }
 
     // ---------------------------------------------------------------- report
@@ -598,10 +780,24 @@ public final class Analyses {
         var sb = new StringBuilder("# MATER experiments: " + s.data(s.defaultWindows()).name() + "\n\n");
         sb.append(String.format(Locale.ROOT, "Preset: %d layers, %d heads, ff %d, %d epochs, lr %g, %d folds, seed %d.\n\n", s.base.model().layers(),
                 s.base.model().heads(), s.base.model().ff(), s.base.epochs(), s.base.lr(), s.base.folds(), s.base.seed()));
+        var summary = new StringBuilder();
+        var body = new StringBuilder();
         for (String name : ORDER) {
             Path f = r.resolve(name + ".md");
-            if (Files.exists(f)) sb.append(Files.readString(f)).append("\n");
+            if (!Files.exists(f)) continue;
+            String text = Files.readString(f);
+            body.append(text).append("\n");
+            for (String line : text.split("\n"))
+                if (line.startsWith(READING)) summary.append("- [").append(name).append("](#").append(anchor(text)).append("): ").append(line.substring(READING.length()).trim()).append('\n');
         }
+        if (!summary.isEmpty()) sb.append("## Reading, one line per section\n\n").append(summary).append('\n');
+        sb.append(body);
         TextFiles.writeAtomically(r.resolve("index.md"), sb.toString());
+    }
+
+    /** The GitHub-style anchor of a section's first heading ("## Table 1: accuracy ..." -> "table-1-accuracy-..."). */
+    static String anchor(String markdown) {
+        String h = markdown.lines().filter(l -> l.startsWith("#")).findFirst().orElse("").replaceFirst("^#+\\s*", "");
+        return h.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9 _-]", "").replace(' ', '-');
     }
 }

@@ -142,7 +142,12 @@ class ExperimentTest {
         var rows = (List<Object>) table.get("rows");
         assertEquals(4, rows.size(), "MHSA x T (one store: T = 4) x PE");
         assertTrue(Files.exists(out.resolve("report/table1.md")) && Files.exists(out.resolve("report/table1.png")) && Files.exists(out.resolve("report/table1.svg")));
-        assertTrue(Files.readString(out.resolve("report/table1.md")).contains("| yes | 4 | yes |"));
+        String t1 = Files.readString(out.resolve("report/table1.md"));
+        assertTrue(t1.contains("| yes | 4 | yes |"));
+        assertFalse(t1.contains("paper"), "3 classes: neither RAVDESS- nor CREMA-D-shaped, no paper column");
+        assertTrue(t1.contains(Analyses.READING + " best AV accuracy "), t1);
+        String t1csv = Files.readString(out.resolve("report/table1.csv"));
+        assertEquals(1 + 4 * 6, t1csv.lines().count(), "4 rows x 6 metrics");
 
         long before = Files.getLastModifiedTime(out.resolve("train/mhsa-T4-pe/fold-1/model.safetensors")).toMillis();
         assertTrue(s.pending(Analyses.tableRows(s)).isEmpty(), "everything trained");
@@ -166,7 +171,11 @@ class ExperimentTest {
         double[][][] st = inc.get("attention");
         assertEquals(4, st[2].length);
         assertEquals(pooled, st[2][3][0], 1e-12, "equal folds: the fold mean equals the pooled accuracy of the same predictions");
-        assertTrue(Files.exists(out.resolve("report/noise-audio-attention.png")) && Files.exists(out.resolve("report/noise-both.csv")));
+        // one panel per noisy modality, attention and baseline overlaid, its CSV beside it
+        assertTrue(Files.exists(out.resolve("report/noise-audio.png")) && Files.exists(out.resolve("report/noise-audio.svg")) && Files.exists(out.resolve("report/noise-both.csv")));
+        String noiseCsv = Files.readString(out.resolve("report/noise-video.csv"));
+        assertTrue(noiseCsv.contains("\nattention,video,") && noiseCsv.contains("\nbaseline,video,"), "both models in the panel's CSV");
+        assertTrue(Files.readString(out.resolve("report/noise.md")).contains(Analyses.READING + " noise in audio, all 4 windows: attention AV "));
 
         var rt = Analyses.responseTime(s);
         for (double m : rt.get("attention")) assertTrue(Double.isNaN(m) || (m >= 0.5 - 1e-9 && m <= 4 * 0.5 + 1e-9), "response in [1, T] windows of 0.5 s");
@@ -177,7 +186,19 @@ class ExperimentTest {
         assertEquals(2, w[0].length, "heads");
         for (double[] row : w[0][0]) assertEquals(1.0, java.util.Arrays.stream(row).sum(), 1e-4, "each query's weights sum to 1");
         assertTrue(Files.exists(out.resolve("report/attention-video-L1-h2.svg")));
-        assertTrue(Files.readString(out.resolve("report/index.md")).indexOf("Table 1") < Files.readString(out.resolve("report/index.md")).indexOf("Fig. 4"));
+        String index = Files.readString(out.resolve("report/index.md"));
+        assertTrue(index.indexOf("## Table 1") < index.indexOf("## Fig. 4"));
+        // the summary at the top: one reading line per section, in the paper's order, before the sections
+        int at = index.indexOf("## Reading, one line per section");
+        assertTrue(at > 0 && at < index.indexOf("## Table 1"), index);
+        int last = at;
+        for (String name : Analyses.ORDER) {
+            if (name.equals("noise-retrain")) continue; // not run here
+            int i = index.indexOf("- [" + name + "](#");
+            assertTrue(i > last, name + " has its reading line in order");
+            last = i;
+        }
+        assertTrue(index.contains("- [table1](#table-1-accuracy-and-prediction-entropy-over-the-grid): best AV accuracy "), index);
         assertEquals(before, Files.getLastModifiedTime(out.resolve("train/mhsa-T4-pe/fold-1/model.safetensors")).toMillis(), "analyses reuse models");
 
         // determinism: the same seed gives the same noise curves
@@ -208,6 +229,11 @@ class ExperimentTest {
         Path runDir = first.rowDir(row);
         var second = study(tmp.resolve("second"), List.of(runDir));
         assertTrue(second.pending(List.of(row)).isEmpty(), "fold models of the --run folder are reused");
+        assertEquals(List.of("--run " + runDir + ": reusing 2 trained fold models (row mhsa-T4-pe) instead of retraining them", "2 of 2 (row, fold) jobs reused, 0 to train"),
+                second.reuseSummary(List.of(row)));
+        assertEquals(List.of("reusing 2 trained fold models already under " + tmp.resolve("first/train") + " (resumed, not retrained)", "2 of 4 (row, fold) jobs reused, 2 to train"),
+                first.reuseSummary(Analyses.pair(first)));
+        assertEquals(List.of(), study(tmp.resolve("none"), List.of()).reuseSummary(List.of(row)));
         assertNotNull(second.model(row, 1));
 
         var otherCfg = new Study(new Study.Source(null, List.of(store), 0), config().withEpochs(3), tmp.resolve("third"), 1, List.of(runDir), null, QUIET);
@@ -239,8 +265,8 @@ class ExperimentTest {
         assertEquals(0, noise[1][4][0][2], 0, "no video panel");
         assertTrue(noise[0][0][0][2] > 0, "AV = A for an audio-only model");
         assertEquals(noise[0][0][0][0], noise[0][0][0][2], 0);
-        assertTrue(Files.exists(tmp.resolve("ao2/report/noise-audio-attention.png")));
-        assertFalse(Files.exists(tmp.resolve("ao2/report/noise-video-attention.png")));
+        assertTrue(Files.exists(tmp.resolve("ao2/report/noise-audio.png")));
+        assertFalse(Files.exists(tmp.resolve("ao2/report/noise-video.png")));
         assertEquals(3, Analyses.noisyRows(ao).size() + 1, "audio noise x (attention, baseline)");
     }
 
