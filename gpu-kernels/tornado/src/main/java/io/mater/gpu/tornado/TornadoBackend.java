@@ -1,21 +1,36 @@
 package io.mater.gpu.tornado;
 
+import static io.mater.gpu.tornado.TornadoKernels.E_N;
+import static io.mater.gpu.tornado.TornadoKernels.E_OFF;
+import static io.mater.gpu.tornado.TornadoKernels.E_OP;
+import static io.mater.gpu.tornado.TornadoKernels.E_OUT;
+import static io.mater.gpu.tornado.TornadoKernels.E_RANK;
+import static io.mater.gpu.tornado.TornadoKernels.E_SHAPE;
+import static io.mater.gpu.tornado.TornadoKernels.E_SIZE;
+import static io.mater.gpu.tornado.TornadoKernels.E_ST;
+import static io.mater.gpu.tornado.TornadoKernels.MAXR;
+
 import io.mater.engine.Backend;
 import io.mater.engine.BinaryOp;
 import io.mater.engine.Conv2dSpec;
 import io.mater.engine.Device;
+import io.mater.engine.MemoryScope;
 import io.mater.engine.Pool2dSpec;
 import io.mater.engine.ReduceOp;
+import io.mater.engine.Rng;
 import io.mater.engine.Shape;
-import io.mater.engine.Storage;
 import io.mater.engine.Tensor;
 import io.mater.engine.UnaryOp;
 import io.mater.engine.cpu.CpuBackend;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -24,44 +39,141 @@ import uk.ac.manchester.tornado.api.KernelContext;
 import uk.ac.manchester.tornado.api.TaskGraph;
 import uk.ac.manchester.tornado.api.TornadoExecutionPlan;
 import uk.ac.manchester.tornado.api.WorkerGrid1D;
-import uk.ac.manchester.tornado.api.WorkerGrid3D;
+import uk.ac.manchester.tornado.api.common.TornadoFunctions;
 import uk.ac.manchester.tornado.api.enums.DataTransferMode;
 import uk.ac.manchester.tornado.api.types.arrays.FloatArray;
 import uk.ac.manchester.tornado.api.types.arrays.IntArray;
 
 /**
  * The engine's {@link Backend} on a TornadoVM device ({@code tornado:N}, N = device index of TornadoVM's
- * default backend, e.g. OpenCL on PoCL).
+ * default backend, e.g. OpenCL on PoCL), with every tensor resident on the device.
  *
- * <p>On TornadoVM: batched matmul (tiled SGEMM kernel), softmax and log-softmax forward and backward, and
- * scaled dot-product attention forward and backward, each a task graph (attention: matmul -> scaled masked
- * softmax -> matmul; backward: matmul -> softmax backward -> three matmuls). Every distinct shape gets one
- * compiled execution plan whose device buffers persist across calls: inputs are copied in each call,
- * intermediates (scores, dP, dS) never leave the device, only results come back.
+ * <p><b>Device residency.</b> All tensors of the backend live in one device buffer, the arena (a
+ * {@link FloatArray} of {@code -Dmater.tornado.arenaMiB} MiB, default 256), as blocks handed out by
+ * {@link ArenaAllocator}. The backend holds one {@link TornadoExecutionPlan} of many task graphs, one per
+ * kernel; each graph takes the arena with {@code consumeFromDevice} and hands it on with
+ * {@code persistOnDevice}, so the arena's device buffer passes from graph to graph and is never copied to or
+ * from the host. A call copies only its small argument arrays (offsets, sizes, strides) to the device and
+ * runs the graph with {@code withGraph(i).execute()}. Host copies happen only in {@link #upload} and
+ * {@link #download}, through staging graphs. One compiled kernel serves every shape, so a training step
+ * compiles each kernel once.
  *
- * <p>Every other op runs explicitly on the CPU over the same host memory, with no copy: each such op is
- * announced once on stderr and counted in {@link #cpuFallbacks()}. With {@code -Dmater.tornado.strict=true}
- * they throw instead.
+ * <p><b>On TornadoVM:</b> copies, fills and accumulation over strided views; unary, binary (broadcast) and
+ * where; reductions and argmax; batched strided SGEMM with bias; softmax and log-softmax forward and backward;
+ * layer norm forward and backward; cross entropy forward and backward; dropout (the CPU's masks); index
+ * select and index add; attention forward and backward (composed of SGEMM, masked softmax and dropout);
+ * Adam. <b>Not on TornadoVM</b>: conv2d, pooling, batch norm and local response norm (MATER's Transformer
+ * does not use them): they download their inputs, run on the CPU, upload the results, and are announced
+ * once on stderr and counted in {@link #cpuFallbacks()}; with {@code -Dmater.tornado.strict=true} they throw.
  *
  * <p>TornadoVM recovers from a kernel that fails to compile by running the Java method sequentially. This
  * backend turns that off ({@code tornado.recover.bailout=False}) before TornadoVM starts, checks at open that
- * a canary kernel really ran on the device, and rethrows any TornadoVM failure naming the op and shape.
+ * a canary kernel really ran on the device, and rethrows any TornadoVM failure naming the kernel.
  */
 public final class TornadoBackend implements Backend {
     private static final Map<Integer, TornadoBackend> OPEN = new ConcurrentHashMap<>();
     private static final CpuBackend CPU = CpuBackend.INSTANCE;
-    private static final int ROWS_PER_GROUP = 32;
+    private static final int IP = 64, FP = 8;          // argument arrays of every kernel graph
+    private static final int[] STAGING = {1 << 10, 1 << 14, 1 << 18, 1 << 22}; // upload / download chunk sizes (floats)
+    private static final int CANARY = 64;
+
+    /** One kernel graph: its name, the kernel, and its fixed 1-D grid. */
+    private record Kernel(String name, TornadoFunctions.Task4<KernelContext, FloatArray, IntArray, FloatArray> fn, int global, int local) {}
+
+    private static final int FLAT = 16384, ROWS = 2048;
+    private static final List<Kernel> KERNELS = List.of(
+            new Kernel("copy", TornadoKernels::copyStrided, FLAT, 64),
+            new Kernel("fill", TornadoKernels::fillStrided, FLAT, 64),
+            new Kernel("unary", TornadoKernels::unary, FLAT, 64),
+            new Kernel("binary", TornadoKernels::binary, FLAT, 64),
+            new Kernel("where", TornadoKernels::where3, FLAT, 64),
+            new Kernel("dropout", TornadoKernels::dropout, FLAT, 64),
+            new Kernel("adam", TornadoKernels::adam, FLAT, 64),
+            new Kernel("reduce", TornadoKernels::reduceRows, ROWS, 64),
+            new Kernel("argmax", TornadoKernels::argmaxRows, ROWS, 64),
+            new Kernel("softmax", TornadoKernels::softmaxRows, ROWS, 64),
+            new Kernel("softmaxBackward", TornadoKernels::softmaxBackwardRows, ROWS, 64),
+            new Kernel("layerNorm", TornadoKernels::layerNormRows, ROWS, 64),
+            new Kernel("layerNormBackward", TornadoKernels::layerNormBackwardRows, ROWS, 64),
+            new Kernel("layerNormParams", TornadoKernels::layerNormParams, ROWS, 64),
+            new Kernel("crossEntropy", TornadoKernels::crossEntropy, ROWS, 64),
+            new Kernel("crossEntropyBackward", TornadoKernels::crossEntropyBackward, FLAT, 64),
+            new Kernel("indexSelect", TornadoKernels::indexSelect, FLAT, 64),
+            new Kernel("indexAdd", TornadoKernels::indexAdd, FLAT, 64),
+            new Kernel("sgemm", TornadoKernels::sgemm, 64 * TornadoKernels.TILE * TornadoKernels.TILE, TornadoKernels.TILE * TornadoKernels.TILE));
 
     private final Device device;
     private final uk.ac.manchester.tornado.api.common.TornadoDevice tornadoDevice;
     private final boolean strict = Boolean.getBoolean("mater.tornado.strict");
-    private final Map<String, Plan> plans = new LinkedHashMap<>();
     private final Map<String, AtomicLong> fallbacks = new ConcurrentHashMap<>();
     private final Map<String, AtomicLong> kernelCalls = new ConcurrentHashMap<>();
+
+    // the arena and the plan of all kernel graphs (graph 0: canary, which also puts the arena on the device)
+    private final FloatArray arena;
+    private final ArenaAllocator allocator;
+    private final TornadoExecutionPlan plan;
+    private final Map<String, Integer> graphIndex = new ConcurrentHashMap<>();
+    private final List<IntArray> ips = new ArrayList<>();
+    private final List<FloatArray> fps = new ArrayList<>();
+    private final int firstUpload, firstDownload;
+    private final AtomicLong peak = new AtomicLong(), hostBytes = new AtomicLong();
+    private final ThreadLocal<ArrayDeque<Scope>> scopes = ThreadLocal.withInitial(ArrayDeque::new);
 
     private TornadoBackend(int index) {
         this.device = new Device("tornado", index);
         this.tornadoDevice = TornadoExecutionPlan.getDevice(0, index);
+        long mib = Long.getLong("mater.tornado.arenaMiB", 256);
+        long floats = mib * (1L << 20) / 4;
+        if (mib <= 0 || floats > Integer.MAX_VALUE - ArenaAllocator.ALIGN)
+            throw new IllegalArgumentException("mater.tornado.arenaMiB must be in 1.." + (Integer.MAX_VALUE / (1 << 18)) + ", got " + mib);
+        this.arena = new FloatArray((int) floats);
+        this.allocator = new ArenaAllocator((int) floats);
+
+        var graphs = new ArrayList<TaskGraph>();
+        var grid = new GridScheduler();
+        // graph 0: canary; its FIRST_EXECUTION transfer puts the arena on the device, persisted for the others
+        var ids = new IntArray(CANARY);
+        var none = new FloatArray(1);
+        graphs.add(new TaskGraph("canary")
+                .transferToDevice(DataTransferMode.FIRST_EXECUTION, arena, none)
+                .task("k", TornadoKernels::canary, new KernelContext(), arena, ids, none)
+                .transferToHost(DataTransferMode.EVERY_EXECUTION, ids)
+                .persistOnDevice(arena));
+        grid.addWorkerGrid("canary.k", grid1d(CANARY, 16));
+        ips.add(ids);
+        fps.add(none);
+        for (Kernel k : KERNELS) addGraph(graphs, grid, k.name, k.fn, new FloatArray(FP), false, k.global, k.local);
+        firstUpload = graphs.size();
+        for (int s : STAGING) addGraph(graphs, grid, "up" + s, TornadoKernels::upload, new FloatArray(s), false, FLAT, 64);
+        firstDownload = graphs.size();
+        for (int s : STAGING) addGraph(graphs, grid, "down" + s, TornadoKernels::download, new FloatArray(s), true, FLAT, 64);
+        var snapshots = graphs.stream().map(TaskGraph::snapshot).toArray(uk.ac.manchester.tornado.api.ImmutableTaskGraph[]::new);
+        var p = new TornadoExecutionPlan(snapshots);
+        p.withDevice(tornadoDevice);
+        p.withGridScheduler(grid);
+        this.plan = p;
+    }
+
+    private void addGraph(List<TaskGraph> graphs, GridScheduler grid, String name, TornadoFunctions.Task4<KernelContext, FloatArray, IntArray, FloatArray> fn,
+                          FloatArray fp, boolean toHost, int global, int local) {
+        var ip = new IntArray(IP);
+        var tg = new TaskGraph(name)
+                .consumeFromDevice(arena)
+                .transferToDevice(DataTransferMode.EVERY_EXECUTION, ip, fp)
+                .task("k", fn, new KernelContext(), arena, ip, fp);
+        if (toHost) tg.transferToHost(DataTransferMode.EVERY_EXECUTION, fp);
+        tg.persistOnDevice(arena);
+        grid.addWorkerGrid(name + ".k", grid1d(global, local));
+        graphIndex.put(name, graphs.size());
+        graphs.add(tg);
+        ips.add(ip);
+        fps.add(fp);
+    }
+
+    private static WorkerGrid1D grid1d(int global, int local) {
+        var g = new WorkerGrid1D(global);
+        g.setLocalWork(local, 1, 1);
+        return g;
     }
 
     /** Opens (once) the backend for TornadoVM device {@code index} of its first backend, e.g. OpenCL. */
@@ -74,6 +186,7 @@ public final class TornadoBackend implements Backend {
             try {
                 b = new TornadoBackend(i);
             } catch (RuntimeException | LinkageError e) {
+                if (e instanceof IllegalArgumentException) throw e;
                 throw new IllegalStateException("device 'tornado:" + i + "': TornadoVM is not available (" + e
                         + "). Install the TornadoVM SDK, set TORNADOVM_HOME and launch through its argfile: java @$TORNADOVM_HOME/tornado-argfile ...", e);
             }
@@ -90,7 +203,7 @@ public final class TornadoBackend implements Backend {
 
     /** One line for the CLI's device banner. */
     public String describe() {
-        return "TornadoVM " + deviceName();
+        return "TornadoVM " + deviceName() + ", arena " + (4L * allocator.capacity() >> 20) + " MiB";
     }
 
     /** How many times each op ran on the CPU instead of TornadoVM (op name -> count). */
@@ -100,11 +213,16 @@ public final class TornadoBackend implements Backend {
         return m;
     }
 
-    /** How many times each TornadoVM task graph ran (graph name -> count). */
+    /** How many times each TornadoVM kernel graph ran (graph name -> count). */
     public Map<String, Long> kernelCalls() {
         var m = new TreeMap<String, Long>();
         kernelCalls.forEach((k, v) -> m.put(k, v.get()));
         return m;
+    }
+
+    /** Bytes copied between host and device by {@link #upload} and {@link #download} (and CPU fallbacks) so far. */
+    public long hostTransferBytes() {
+        return hostBytes.get();
     }
 
     private void reportFallbacks() {
@@ -117,90 +235,40 @@ public final class TornadoBackend implements Backend {
         return device;
     }
 
-    // ------------------------------------------------------------------ plans: one compiled task graph per shape
+    // ------------------------------------------------------------------ running a kernel graph
 
-    /** A compiled execution plan with its device-persistent buffers. */
-    private record Plan(TornadoExecutionPlan exec, FloatArray[] in, FloatArray[] out, IntArray keys) {
-        Plan(TornadoExecutionPlan exec, FloatArray[] in, FloatArray[] out) {
-            this(exec, in, out, null);
-        }
+    /** Runs kernel graph name with integer arguments ip and float arguments fp. */
+    private synchronized void launch(String name, int[] ip, float... fp) {
+        int g = graphIndex.get(name);
+        run(g, name, ip, fp);
     }
 
-    private float[][] run(String key, java.util.function.Supplier<Plan> build, float[]... inputs) {
-        return run(key, build, null, inputs);
-    }
-
-    /** Runs the plan of key (built once), with keyVals copied into its int buffer (dropout keys). */
-    private synchronized float[][] run(String key, java.util.function.Supplier<Plan> build, int[] keyVals, float[]... inputs) {
-        Plan plan = plans.get(key);
-        if (plan == null) {
-            try {
-                plan = build.get();
-            } catch (RuntimeException e) {
-                throw new IllegalStateException("tornado: building task graph " + key + " failed: " + e, e);
-            }
-            plans.put(key, plan);
-        }
-        if (keyVals != null) for (int i = 0; i < keyVals.length; i++) plan.keys.set(i, keyVals[i]);
-        for (int i = 0; i < inputs.length; i++) {
-            var seg = plan.in[i].getSegment();
-            MemorySegment.copy(inputs[i], 0, seg, ValueLayout.JAVA_FLOAT, 0, inputs[i].length);
+    private void run(int g, String name, int[] ip, float[] fp) {
+        if (ip.length > IP || (fp != null && fp.length > FP && g < firstUpload))
+            throw new IllegalArgumentException("tornado: too many arguments for " + name);
+        IntArray ia = ips.get(g);
+        for (int i = 0; i < ip.length; i++) ia.set(i, ip[i]);
+        if (fp != null && g < firstUpload) {
+            FloatArray fa = fps.get(g);
+            for (int i = 0; i < fp.length; i++) fa.set(i, fp[i]);
         }
         try {
-            plan.exec.execute();
+            plan.withGraph(g).execute();
         } catch (RuntimeException | Error e) {
-            plans.remove(key);
-            throw new IllegalStateException("tornado: task graph " + key + " failed on " + deviceName()
-                    + " (no sequential fallback is allowed): " + e, e);
+            throw new IllegalStateException("tornado: kernel " + name + " failed on " + deviceName() + " (no sequential fallback is allowed): " + e, e);
         }
-        kernelCalls.computeIfAbsent(key.substring(0, key.indexOf('[')), k -> new AtomicLong()).incrementAndGet();
-        var res = new float[plan.out.length][];
-        for (int i = 0; i < res.length; i++) res[i] = plan.out[i].toHeapArray();
-        return res;
+        kernelCalls.computeIfAbsent(name, k -> new AtomicLong()).incrementAndGet();
     }
 
-    private static int roundUp(int x, int m) {
-        return (x + m - 1) / m * m;
-    }
-
-    private static WorkerGrid3D gemmGrid(int m, int n, int batch) {
-        var g = new WorkerGrid3D(roundUp(n, TornadoKernels.TILE), roundUp(m, TornadoKernels.TILE), batch);
-        g.setLocalWork(TornadoKernels.TILE, TornadoKernels.TILE, 1);
-        return g;
-    }
-
-    private static WorkerGrid1D rowGrid(int rows) {
-        var g = new WorkerGrid1D(roundUp(rows, ROWS_PER_GROUP));
-        g.setLocalWork(ROWS_PER_GROUP, 1, 1);
-        return g;
-    }
-
-    private static WorkerGrid1D flatGrid(int n) {
-        var g = new WorkerGrid1D(roundUp(n, 64));
-        g.setLocalWork(64, 1, 1);
-        return g;
-    }
-
-    private TornadoExecutionPlan plan(TaskGraph tg, GridScheduler grid) {
-        return new TornadoExecutionPlan(tg.snapshot()).withGridScheduler(grid).withDevice(tornadoDevice);
-    }
-
-    /** Runs the canary kernel and fails when TornadoVM ran it as plain Java instead of on the device. */
-    private void checkRunsOnDevice() {
-        int n = 64;
-        var out = new IntArray(n);
-        out.init(0);
-        var ctx = new KernelContext();
-        var tg = new TaskGraph("canary").task("ids", TornadoKernels::threadIds, ctx, out)
-                .transferToHost(DataTransferMode.EVERY_EXECUTION, out);
-        var grid = new WorkerGrid1D(n);
-        grid.setLocalWork(16, 1, 1);
-        try (var p = new TornadoExecutionPlan(tg.snapshot())) {
-            p.withGridScheduler(new GridScheduler("canary.ids", grid)).withDevice(tornadoDevice).execute();
-        } catch (Exception e) {
+    /** Runs the canary graph (which also puts the arena on the device) and fails when it ran as plain Java. */
+    private synchronized void checkRunsOnDevice() {
+        try {
+            run(0, "canary", new int[0], null);
+        } catch (RuntimeException e) {
             throw new IllegalStateException("tornado: the canary kernel failed on " + deviceName() + ": " + e, e);
         }
-        for (int i = 0; i < n; i++) {
+        IntArray out = ips.get(0);
+        for (int i = 0; i < CANARY; i++) {
             int want = 1000 * (i / 16) + i % 16 + 1;
             if (out.get(i) != want)
                 throw new IllegalStateException("tornado: kernels are not running on " + deviceName() + " (canary thread "
@@ -209,434 +277,572 @@ public final class TornadoBackend implements Backend {
         }
     }
 
-    // ------------------------------------------------------------------ host views of device tensors
-
-    private static float[] mem(Tensor t) {
-        if (!(t.storage() instanceof TornadoMemory m))
-            throw new IllegalArgumentException("tensor on " + t.device() + " given to the tornado backend; move it with to(tornado)");
-        return m.data();
+    /** Copies data to the arena at element offset dst, in staging chunks. */
+    private synchronized void write(int dst, float[] data) {
+        int done = 0;
+        while (done < data.length) {
+            int len = Math.min(data.length - done, STAGING[STAGING.length - 1]);
+            int b = 0;
+            while (STAGING[b] < len) b++;
+            int g = firstUpload + b;
+            MemorySegment.copy(data, done, fps.get(g).getSegment(), ValueLayout.JAVA_FLOAT, 0, len);
+            run(g, "upload", new int[] {dst + done, len}, null);
+            done += len;
+        }
+        hostBytes.addAndGet(4L * data.length);
     }
 
-    /** The same elements as a CPU tensor, sharing memory (no copy). */
-    private static Tensor cpu(Tensor t) {
-        if (t == null) return null;
-        if (t.device().isCpu()) return t;
-        return Tensor.view(new Storage.Heap(mem(t)), t.shape(), t.strides(), t.offset());
+    /** The n floats at element offset src of the arena, in staging chunks. */
+    private synchronized float[] read(int src, int n) {
+        float[] out = new float[n];
+        int done = 0;
+        while (done < n) {
+            int len = Math.min(n - done, STAGING[STAGING.length - 1]);
+            int b = 0;
+            while (STAGING[b] < len) b++;
+            int g = firstDownload + b;
+            run(g, "download", new int[] {src + done, len}, null);
+            MemorySegment.copy(fps.get(g).getSegment(), ValueLayout.JAVA_FLOAT, 0, out, done, len);
+            done += len;
+        }
+        hostBytes.addAndGet(4L * n);
+        return out;
     }
 
-    private Tensor dev(Tensor cpuTensor) {
-        if (cpuTensor == null) return null;
-        if (!(cpuTensor.storage() instanceof Storage.Heap h))
-            throw new IllegalStateException("tornado: expected a CPU result, got one on " + cpuTensor.device());
-        return Tensor.view(new TornadoMemory(device, h.data()), cpuTensor.shape(), cpuTensor.strides(), cpuTensor.offset());
+    // ------------------------------------------------------------------ memory and scopes
+
+    private TornadoMemory alloc(long floats) {
+        int len = ArenaAllocator.blockLength(floats);
+        for (int attempt = 0; ; attempt++) {
+            int off;
+            long now;
+            synchronized (allocator) {
+                off = allocator.alloc(len);
+                now = allocator.inUse();
+            }
+            if (off >= 0) {
+                peak.accumulateAndGet(4 * now, Math::max);
+                var m = new TornadoMemory(this, off, len, floats);
+                var stack = scopes.get();
+                if (!stack.isEmpty()) stack.peek().owned.add(m);
+                return m;
+            }
+            if (attempt == 4)
+                throw new IllegalStateException("tornado: out of device memory on " + device + ": " + (4L * len >> 10) + " KiB requested, "
+                        + (4L * now >> 20) + " of " + (4L * allocator.capacity() >> 20) + " MiB in use; raise -Dmater.tornado.arenaMiB");
+            System.gc(); // unreachable tensors give their blocks back through the Cleaner
+            try {
+                Thread.sleep(10L << attempt);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while waiting for device memory", e);
+            }
+        }
     }
 
-    private Tensor[] dev(Tensor[] ts) {
-        var r = new Tensor[ts.length];
-        for (int i = 0; i < ts.length; i++) r[i] = dev(ts[i]);
-        return r;
+    /** Called once per block, by close() or by the Cleaner. */
+    void released(TornadoMemory.Block b) {
+        synchronized (allocator) {
+            allocator.free(b.offset, b.length);
+        }
     }
 
-    private Tensor wrap(float[] data, int[] shape) {
-        return Tensor.wrap(new TornadoMemory(device, data), shape);
+    private Tensor newTensor(int[] shape) {
+        Shape.check(shape);
+        return Tensor.wrap(alloc(Shape.numel(shape)), shape);
     }
 
-    /** Row-major copy of t broadcast to shape. */
-    private static float[] expanded(Tensor t, int[] shape) {
-        var c = cpu(t);
-        var strides = Shape.broadcastStrides(c.shape(), c.strides(), shape);
-        return CPU.download(Tensor.view(c.storage(), shape, strides, c.offset()));
+    private static TornadoMemory memory(Tensor t) {
+        if (t.storage() instanceof TornadoMemory m) return m;
+        throw new IllegalArgumentException("tensor " + Shape.str(t.shape()) + " lives on " + t.device() + ", not on TornadoVM; move it with to(device)");
+    }
+
+    /** Arena offset of t's first element. */
+    private static int off(Tensor t) {
+        return memory(t).base() + t.offset();
+    }
+
+    /** A scope on the calling thread; nested scopes hand kept tensors to the enclosing one. */
+    private final class Scope implements MemoryScope {
+        final Set<TornadoMemory> owned = new LinkedHashSet<>();
+        private boolean closed;
+
+        @Override
+        public Tensor keep(Tensor t) {
+            if (t != null && t.storage() instanceof TornadoMemory m && owned.remove(m)) {
+                boolean below = false;
+                for (var s : scopes.get()) { // innermost first
+                    if (below) {
+                        s.owned.add(m);
+                        break;
+                    }
+                    below = s == this;
+                }
+            }
+            return t;
+        }
+
+        @Override
+        public void close() {
+            if (closed) return;
+            var stack = scopes.get();
+            if (stack.peek() != this) throw new IllegalStateException("memory scopes must close innermost first");
+            stack.pop();
+            closed = true;
+            for (var m : owned) m.close();
+            owned.clear();
+        }
+    }
+
+    @Override
+    public MemoryScope memoryScope() {
+        var s = new Scope();
+        scopes.get().push(s);
+        return s;
+    }
+
+    @Override
+    public long memoryInUse() {
+        synchronized (allocator) {
+            return 4 * allocator.inUse();
+        }
+    }
+
+    @Override
+    public long memoryPeak() {
+        return peak.get();
+    }
+
+    // ------------------------------------------------------------------ helpers
+
+    /** t itself when contiguous (any offset), else a contiguous copy. */
+    private Tensor dense(Tensor t) {
+        return t.isContiguous() ? t : contiguous(t);
+    }
+
+    /** Elementwise arguments: the output shape, each operand's strides broadcast to it and its arena offset. */
+    private static int[] meta(int[] outShape, int outOff, int op, Tensor... ops) {
+        int rank = outShape.length;
+        if (rank > MAXR) throw new UnsupportedOperationException("tornado elementwise kernels support up to " + MAXR + " dims, got " + Shape.str(outShape));
+        int[] m = new int[E_SIZE];
+        m[E_RANK] = Math.max(rank, 1);
+        m[E_N] = Shape.numelInt(outShape);
+        if (rank == 0) m[E_SHAPE] = 1;
+        for (int d = 0; d < rank; d++) m[E_SHAPE + d] = outShape[d];
+        for (int k = 0; k < ops.length; k++) {
+            Tensor t = ops[k];
+            int[] st = Shape.broadcastStrides(t.shape(), t.strides(), outShape);
+            for (int d = 0; d < rank; d++) m[E_ST + k * MAXR + d] = st[d];
+            m[E_OFF + k] = off(t);
+        }
+        m[E_OUT] = outOff;
+        m[E_OP] = op;
+        return m;
     }
 
     /** Counts (and announces once) an op that runs on the CPU. */
     private void fallback(String op) {
         if (strict) throw new UnsupportedOperationException("op '" + op + "' has no TornadoVM kernel on " + device + " (mater.tornado.strict=true)");
         if (fallbacks.computeIfAbsent(op, k -> new AtomicLong()).getAndIncrement() == 0)
-            System.err.println("tornado: op '" + op + "' has no TornadoVM kernel; it runs on the CPU over the host mirror");
+            System.err.println("tornado: op '" + op + "' has no TornadoVM kernel; it runs on the CPU (inputs downloaded, results uploaded)");
     }
 
-    // ------------------------------------------------------------------ memory
+    /** A device tensor as a CPU tensor (downloaded), for the CPU fallbacks. */
+    private Tensor host(Tensor t) {
+        return t == null ? null : Tensor.of(download(t), t.shape());
+    }
+
+    private Tensor[] upload(Tensor[] ts) {
+        var r = new Tensor[ts.length];
+        for (int i = 0; i < ts.length; i++) r[i] = ts[i] == null ? null : upload(ts[i]);
+        return r;
+    }
+
+    // ------------------------------------------------------------------ memory ops
 
     @Override
     public Tensor zeros(int[] shape) {
-        return wrap(new float[Shape.numelInt(shape)], shape);
+        var t = newTensor(shape);
+        fill(t, 0f);
+        return t;
     }
 
     @Override
     public Tensor upload(Tensor cpu) {
-        return wrap(CPU.download(cpu(cpu)), cpu.shape());
+        float[] d = CPU.download(cpu);
+        var out = newTensor(cpu.shape());
+        if (d.length > 0) write(off(out), d);
+        return out;
     }
 
     @Override
     public float[] download(Tensor t) {
-        return CPU.download(cpu(t));
+        Tensor d = dense(t);
+        int n = d.numel();
+        return n == 0 ? new float[0] : read(off(d), n);
     }
 
     @Override
     public Tensor contiguous(Tensor t) {
-        return wrap(CPU.download(cpu(t)), t.shape());
+        int[] shape = t.shape();
+        var out = newTensor(shape);
+        if (out.numel() > 0) launch("copy", meta(shape, 0, 0, t, out));
+        return out;
     }
 
     @Override
     public void copy(Tensor src, Tensor dst) {
-        CPU.copy(cpu(src), cpu(dst));
+        if (dst.numel() > 0) launch("copy", meta(dst.shape(), 0, 0, src, dst));
     }
 
     @Override
     public void addInto(Tensor src, Tensor dst) {
-        fallback("addInto");
-        CPU.addInto(cpu(src), cpu(dst));
+        if (dst.numel() > 0) launch("copy", meta(dst.shape(), 0, 1, src, dst));
     }
 
     @Override
     public void fill(Tensor dst, float value) {
-        CPU.fill(cpu(dst), value);
+        if (dst.numel() > 0) launch("fill", meta(dst.shape(), 0, 0, dst), value);
     }
 
-    // ------------------------------------------------------------------ linear algebra (TornadoVM)
-
-    @Override
-    public Tensor matmul(Tensor a, Tensor b, Tensor bias) {
-        int[] as = a.shape(), bs = b.shape();
-        if (as.length < 2 || bs.length < 2) {
-            fallback("matmul(vector)");
-            return dev(CPU.matmul(cpu(a), cpu(b), cpu(bias)));
-        }
-        int m = as[as.length - 2], k = as[as.length - 1], n = bs[bs.length - 1];
-        if (bs[bs.length - 2] != k)
-            throw new IllegalArgumentException("matmul: a " + Shape.str(as) + " and b " + Shape.str(bs) + " do not agree on K");
-        int[] batch = Shape.broadcast(Arrays.copyOf(as, as.length - 2), Arrays.copyOf(bs, bs.length - 2));
-        int nb = Shape.numelInt(batch);
-        int[] outShape = Arrays.copyOf(batch, batch.length + 2);
-        outShape[batch.length] = m;
-        outShape[batch.length + 1] = n;
-        if (nb == 0 || m == 0 || n == 0) return zeros(outShape);
-        float[] ad = expanded(a, concat(batch, m, k)), bd = expanded(b, concat(batch, k, n));
-        float[] biasd = bias == null ? new float[1] : expanded(bias, new int[] {n});
-        int hasBias = bias == null ? 0 : 1;
-        String key = "matmul[" + nb + "x" + m + "x" + n + "x" + k + "," + hasBias + "]";
-        var r = run(key, () -> {
-            var A = new FloatArray(nb * m * k);
-            var B = new FloatArray(nb * k * n);
-            var C = new FloatArray(nb * m * n);
-            var bi = new FloatArray(biasd.length);
-            var ctx = new KernelContext();
-            var tg = new TaskGraph("mm")
-                    .transferToDevice(DataTransferMode.EVERY_EXECUTION, A, B, bi)
-                    .task("sgemm", TornadoKernels::sgemm, ctx, A, B, C, bi, m, n, Math.max(k, 0), 0, 0, hasBias)
-                    .transferToHost(DataTransferMode.EVERY_EXECUTION, C);
-            return new Plan(plan(tg, new GridScheduler("mm.sgemm", gemmGrid(m, n, nb))), new FloatArray[] {A, B, bi}, new FloatArray[] {C});
-        }, ad, bd, biasd);
-        return wrap(r[0], outShape);
-    }
-
-    private static int[] concat(int[] batch, int x, int y) {
-        int[] s = Arrays.copyOf(batch, batch.length + 2);
-        s[batch.length] = x;
-        s[batch.length + 1] = y;
-        return s;
-    }
-
-    // ------------------------------------------------------------------ softmax (TornadoVM)
-
-    @Override
-    public Tensor softmax(Tensor a, boolean log) {
-        int[] s = a.shape();
-        if (s.length == 0 || a.numel() == 0) {
-            fallback("softmax(empty or scalar)");
-            return dev(CPU.softmax(cpu(a), log));
-        }
-        int cols = s[s.length - 1], rows = a.numel() / cols;
-        String key = "softmax[" + rows + "x" + cols + "," + log + "]";
-        var r = run(key, () -> {
-            var x = new FloatArray(rows * cols);
-            var y = new FloatArray(rows * cols);
-            var none = new FloatArray(1);
-            var ctx = new KernelContext();
-            var tg = new TaskGraph("sm")
-                    .transferToDevice(DataTransferMode.EVERY_EXECUTION, x)
-                    .transferToDevice(DataTransferMode.FIRST_EXECUTION, none)
-                    .task("rows", TornadoKernels::softmaxRows, ctx, x, none, y, rows, cols, 1.0f, 0, log ? 1 : 0)
-                    .transferToHost(DataTransferMode.EVERY_EXECUTION, y);
-            return new Plan(plan(tg, new GridScheduler("sm.rows", rowGrid(rows))), new FloatArray[] {x}, new FloatArray[] {y});
-        }, download(a));
-        return wrap(r[0], s);
-    }
-
-    @Override
-    public Tensor softmaxBackward(Tensor y, Tensor gy, boolean log) {
-        int[] s = y.shape();
-        if (s.length == 0 || y.numel() == 0) {
-            fallback("softmaxBackward(empty or scalar)");
-            return dev(CPU.softmaxBackward(cpu(y), cpu(gy), log));
-        }
-        int cols = s[s.length - 1], rows = y.numel() / cols;
-        String key = "softmaxBackward[" + rows + "x" + cols + "," + log + "]";
-        var r = run(key, () -> {
-            var yy = new FloatArray(rows * cols);
-            var g = new FloatArray(rows * cols);
-            var gx = new FloatArray(rows * cols);
-            var ctx = new KernelContext();
-            var tg = new TaskGraph("smb")
-                    .transferToDevice(DataTransferMode.EVERY_EXECUTION, yy, g)
-                    .task("rows", TornadoKernels::softmaxBackwardRows, ctx, yy, g, gx, rows, cols, 1.0f, log ? 1 : 0)
-                    .transferToHost(DataTransferMode.EVERY_EXECUTION, gx);
-            return new Plan(plan(tg, new GridScheduler("smb.rows", rowGrid(rows))), new FloatArray[] {yy, g}, new FloatArray[] {gx});
-        }, download(y), expanded(gy, s));
-        return wrap(r[0], s);
-    }
-
-    // ------------------------------------------------------------------ attention (TornadoVM task graphs)
-
-    @Override
-    public Tensor[] attention(Tensor q, Tensor k, Tensor v, Tensor mask, float scale, float dropoutP, long seed) {
-        int[] qs = q.shape(), ks = k.shape(), vs = v.shape();
-        int b = qs[0], h = qs[1], tq = qs[2], dk = qs[3], tk = ks[2], dv = vs[3], bh = b * h;
-        int hasMask = mask == null ? 0 : 1;
-        float[] maskd = mask == null ? new float[1] : expanded(mask, new int[] {b, h, tq, tk});
-        String key = "attention[" + bh + "x" + tq + "x" + tk + "x" + dk + "x" + dv + "," + hasMask + "," + Float.floatToIntBits(scale) + "," + Float.floatToIntBits(dropoutP) + "]";
-        boolean drop = dropoutP > 0f;
-        var r = run(key, () -> {
-            var Q = new FloatArray(bh * tq * dk);
-            var K = new FloatArray(bh * tk * dk);
-            var V = new FloatArray(bh * tk * dv);
-            var M = new FloatArray(maskd.length);
-            var S = new FloatArray(bh * tq * tk);   // scores: stay on the device
-            var P = new FloatArray(bh * tq * tk);
-            var O = new FloatArray(bh * tq * dv);
-            var D = drop ? new FloatArray(bh * tq * tk) : P;  // dropout(P): stays on the device
-            var keys = new IntArray(2);
-            var none = new FloatArray(1);
-            var c = new KernelContext[] {new KernelContext(), new KernelContext(), new KernelContext(), new KernelContext()};
-            var tg = new TaskGraph("att")
-                    .transferToDevice(DataTransferMode.EVERY_EXECUTION, Q, K, V, M, keys)
-                    .transferToDevice(DataTransferMode.FIRST_EXECUTION, S, none)
-                    .task("qk", TornadoKernels::sgemm, c[0], Q, K, S, none, tq, tk, dk, 0, 1, 0)
-                    .task("softmax", TornadoKernels::softmaxRows, c[1], S, M, P, bh * tq, tk, scale, hasMask, 0);
-            if (drop) tg.transferToDevice(DataTransferMode.FIRST_EXECUTION, D)
-                    .task("drop", TornadoKernels::dropout, c[3], P, D, keys, bh * tq * tk, dropoutP);
-            tg.task("pv", TornadoKernels::sgemm, c[2], D, V, O, none, tq, dv, tk, 0, 0, 0)
-                    .transferToHost(DataTransferMode.EVERY_EXECUTION, O, P);
-            var grid = new GridScheduler();
-            grid.addWorkerGrid("att.qk", gemmGrid(tq, tk, bh));
-            grid.addWorkerGrid("att.softmax", rowGrid(bh * tq));
-            if (drop) grid.addWorkerGrid("att.drop", flatGrid(bh * tq * tk));
-            grid.addWorkerGrid("att.pv", gemmGrid(tq, dv, bh));
-            return new Plan(plan(tg, grid), new FloatArray[] {Q, K, V, M}, new FloatArray[] {O, P}, keys);
-        }, io.mater.engine.Rng.hashKeys(seed), download(q), download(k), download(v), maskd);
-        return new Tensor[] {wrap(r[0], new int[] {b, h, tq, dv}), wrap(r[1], new int[] {b, h, tq, tk})};
-    }
-
-    @Override
-    public Tensor[] attentionBackward(Tensor gOut, Tensor q, Tensor k, Tensor v, Tensor probs, float scale, float dropoutP, long seed) {
-        int[] qs = q.shape(), ks = k.shape(), vs = v.shape();
-        int b = qs[0], h = qs[1], tq = qs[2], dk = qs[3], tk = ks[2], dv = vs[3], bh = b * h;
-        String key = "attentionBackward[" + bh + "x" + tq + "x" + tk + "x" + dk + "x" + dv + "," + Float.floatToIntBits(scale) + "," + Float.floatToIntBits(dropoutP) + "]";
-        boolean drop = dropoutP > 0f;
-        var r = run(key, () -> {
-            var G = new FloatArray(bh * tq * dv);
-            var Q = new FloatArray(bh * tq * dk);
-            var K = new FloatArray(bh * tk * dk);
-            var V = new FloatArray(bh * tk * dv);
-            var P = new FloatArray(bh * tq * tk);
-            var dP = new FloatArray(bh * tq * tk);  // stays on the device
-            var dS = new FloatArray(bh * tq * tk);  // stays on the device
-            var gQ = new FloatArray(bh * tq * dk);
-            var gK = new FloatArray(bh * tk * dk);
-            var gV = new FloatArray(bh * tk * dv);
-            var none = new FloatArray(1);
-            var keys = new IntArray(2);
-            var dPd = drop ? new FloatArray(bh * tq * tk) : dP;  // dropout(dP), on the device
-            var D = drop ? new FloatArray(bh * tq * tk) : P;     // dropout(P), on the device
-            var c = new KernelContext[7];
-            for (int i = 0; i < c.length; i++) c[i] = new KernelContext();
-            var tg = new TaskGraph("attb")
-                    .transferToDevice(DataTransferMode.EVERY_EXECUTION, G, Q, K, V, P, keys)
-                    .transferToDevice(DataTransferMode.FIRST_EXECUTION, dP, dS, none)
-                    .task("dp", TornadoKernels::sgemm, c[0], G, V, dP, none, tq, tk, dv, 0, 1, 0);     // dP = g v^T
-            if (drop) tg.transferToDevice(DataTransferMode.FIRST_EXECUTION, dPd, D)
-                    .task("dropdp", TornadoKernels::dropout, c[5], dP, dPd, keys, bh * tq * tk, dropoutP)
-                    .task("dropp", TornadoKernels::dropout, c[6], P, D, keys, bh * tq * tk, dropoutP);
-            tg.task("ds", TornadoKernels::softmaxBackwardRows, c[1], P, dPd, dS, bh * tq, tk, scale, 0)
-                    .task("gq", TornadoKernels::sgemm, c[2], dS, K, gQ, none, tq, dk, tk, 0, 0, 0)     // gq = dS k
-                    .task("gk", TornadoKernels::sgemm, c[3], dS, Q, gK, none, tk, dk, tq, 1, 0, 0)     // gk = dS^T q
-                    .task("gv", TornadoKernels::sgemm, c[4], D, G, gV, none, tk, dv, tq, 1, 0, 0)      // gv = D^T g
-                    .transferToHost(DataTransferMode.EVERY_EXECUTION, gQ, gK, gV);
-            var grid = new GridScheduler();
-            grid.addWorkerGrid("attb.dp", gemmGrid(tq, tk, bh));
-            if (drop) {
-                grid.addWorkerGrid("attb.dropdp", flatGrid(bh * tq * tk));
-                grid.addWorkerGrid("attb.dropp", flatGrid(bh * tq * tk));
-            }
-            grid.addWorkerGrid("attb.ds", rowGrid(bh * tq));
-            grid.addWorkerGrid("attb.gq", gemmGrid(tq, dk, bh));
-            grid.addWorkerGrid("attb.gk", gemmGrid(tk, dk, bh));
-            grid.addWorkerGrid("attb.gv", gemmGrid(tk, dv, bh));
-            return new Plan(plan(tg, grid), new FloatArray[] {G, Q, K, V, P}, new FloatArray[] {gQ, gK, gV}, keys);
-        }, io.mater.engine.Rng.hashKeys(seed), expanded(gOut, new int[] {b, h, tq, dv}), download(q), download(k), download(v), download(probs));
-        return new Tensor[] {wrap(r[0], qs), wrap(r[1], ks), wrap(r[2], vs)};
-    }
-
-    // ------------------------------------------------------------------ everything else: explicit CPU fallback
+    // ------------------------------------------------------------------ elementwise
 
     @Override
     public Tensor unary(UnaryOp op, Tensor a, float p, float q) {
-        fallback("unary");
-        return dev(CPU.unary(op, cpu(a), p, q));
+        var out = newTensor(a.shape());
+        if (out.numel() > 0) launch("unary", meta(a.shape(), off(out), op.ordinal(), a), p, q);
+        return out;
     }
 
     @Override
     public Tensor binary(BinaryOp op, Tensor a, Tensor b) {
-        fallback("binary");
-        return dev(CPU.binary(op, cpu(a), cpu(b)));
+        int[] shape = Shape.broadcast(a.shape(), b.shape());
+        var out = newTensor(shape);
+        if (out.numel() > 0) launch("binary", meta(shape, off(out), op.ordinal(), a, b));
+        return out;
     }
 
     @Override
     public Tensor where(Tensor cond, Tensor a, Tensor b) {
-        fallback("where");
-        return dev(CPU.where(cpu(cond), cpu(a), cpu(b)));
-    }
-
-    @Override
-    public Tensor reduce(ReduceOp op, Tensor a, int[] axes, boolean keepdim) {
-        fallback("reduce");
-        return dev(CPU.reduce(op, cpu(a), axes, keepdim));
-    }
-
-    @Override
-    public Tensor argmax(Tensor a, int axis, boolean keepdim) {
-        fallback("argmax");
-        return dev(CPU.argmax(cpu(a), axis, keepdim));
-    }
-
-    @Override
-    public Tensor[] layerNorm(Tensor x, Tensor w, Tensor b, int cols, float eps) {
-        fallback("layerNorm");
-        return dev(CPU.layerNorm(cpu(x), cpu(w), cpu(b), cols, eps));
-    }
-
-    @Override
-    public Tensor[] layerNormBackward(Tensor gy, Tensor x, Tensor w, Tensor mean, Tensor rstd, int cols) {
-        fallback("layerNormBackward");
-        return dev(CPU.layerNormBackward(cpu(gy), cpu(x), cpu(w), cpu(mean), cpu(rstd), cols));
+        int[] shape = Shape.broadcast(Shape.broadcast(cond.shape(), a.shape()), b.shape());
+        var out = newTensor(shape);
+        if (out.numel() > 0) launch("where", meta(shape, off(out), 0, cond, a, b));
+        return out;
     }
 
     @Override
     public Tensor dropout(Tensor x, float p, long seed) {
-        int n = x.numel();
-        if (n == 0 || p <= 0f || p >= 1f) {
-            fallback("dropout(p=" + p + " or empty)");
-            return dev(CPU.dropout(cpu(x), p, seed));
+        Tensor xd = dense(x);
+        var out = newTensor(x.shape());
+        int[] keys = Rng.hashKeys(seed);
+        if (out.numel() > 0) launch("dropout", new int[] {off(xd), off(out), out.numel(), keys[0], keys[1]}, p);
+        return out;
+    }
+
+    // ------------------------------------------------------------------ reductions
+
+    /** a viewed with the kept axes first and the reduced ones last, made contiguous: [rows, cols]. */
+    private Tensor moveLast(Tensor a, int[] axes) {
+        int r = a.dim();
+        int[] order = new int[r];
+        boolean[] red = new boolean[r];
+        for (int ax : axes) red[ax] = true;
+        int j = 0;
+        for (int i = 0; i < r; i++) if (!red[i]) order[j++] = i;
+        for (int i = 0; i < r; i++) if (red[i]) order[j++] = i;
+        int[] shape = a.shape(), strides = a.strides(), s = new int[r], st = new int[r];
+        for (int i = 0; i < r; i++) {
+            s[i] = shape[order[i]];
+            st[i] = strides[order[i]];
         }
-        String key = "dropout[" + n + "," + Float.floatToIntBits(p) + "]";
-        var r = run(key, () -> {
-            var in = new FloatArray(n);
-            var out = new FloatArray(n);
-            var keys = new IntArray(2);
-            var ctx = new KernelContext();
-            var tg = new TaskGraph("drop")
-                    .transferToDevice(DataTransferMode.EVERY_EXECUTION, in, keys)
-                    .task("mask", TornadoKernels::dropout, ctx, in, out, keys, n, p)
-                    .transferToHost(DataTransferMode.EVERY_EXECUTION, out);
-            return new Plan(plan(tg, new GridScheduler("drop.mask", flatGrid(n))), new FloatArray[] {in}, new FloatArray[] {out}, keys);
-        }, io.mater.engine.Rng.hashKeys(seed), download(x));
-        return wrap(r[0], x.shape());
+        return dense(Tensor.view(a.storage(), s, st, a.offset()));
+    }
+
+    @Override
+    public Tensor reduce(ReduceOp op, Tensor a, int[] axes, boolean keepdim) {
+        int[] outShape = Shape.reduced(a.shape(), axes, keepdim);
+        if (axes.length == 0) return Tensor.wrap(contiguous(a).storage(), outShape);
+        Tensor x = moveLast(a, axes);
+        int cols = 1;
+        for (int ax : axes) cols *= a.shape()[ax];
+        var out = newTensor(outShape);
+        if (out.numel() > 0) launch("reduce", new int[] {off(x), off(out), out.numel(), cols, op.ordinal()});
+        return out;
+    }
+
+    @Override
+    public Tensor argmax(Tensor a, int axis, boolean keepdim) {
+        int[] shape = a.shape();
+        int[] axes = shape.length == 0 ? new int[0] : new int[] {axis};
+        Tensor x = shape.length == 0 ? dense(a) : moveLast(a, axes);
+        int cols = shape.length == 0 ? 1 : shape[axis];
+        var out = newTensor(Shape.reduced(shape, axes, keepdim));
+        if (out.numel() > 0) launch("argmax", new int[] {off(x), off(out), out.numel(), cols});
+        return out;
+    }
+
+    // ------------------------------------------------------------------ matmul
+
+    @Override
+    public Tensor matmul(Tensor a, Tensor b, Tensor bias) {
+        int ra = a.dim(), rb = b.dim();
+        if (ra < 2 || rb < 2) throw new IllegalArgumentException("matmul: operands must have at least 2 dims, got " + Shape.str(a.shape()) + " and " + Shape.str(b.shape()));
+        int[] as = a.shape(), bs = b.shape(), ast = a.strides(), bst = b.strides();
+        int m = as[ra - 2], k = as[ra - 1], n = bs[rb - 1];
+        if (bs[rb - 2] != k) throw new IllegalArgumentException("matmul: " + Shape.str(as) + " @ " + Shape.str(bs) + ": inner sizes differ");
+        int[] ba = Arrays.copyOf(as, ra - 2), bb = Arrays.copyOf(bs, rb - 2);
+        int[] batchShape = Shape.broadcast(ba, bb);
+        if (batchShape.length > 4) {
+            // fold leading batch dims: materialise both operands broadcast to the full batch shape
+            int[] fa = concat(batchShape, new int[] {m, k}), fb = concat(batchShape, new int[] {k, n});
+            Tensor a2 = contiguous(Tensor.view(a.storage(), fa, Shape.broadcastStrides(as, ast, fa), a.offset()));
+            Tensor b2 = contiguous(Tensor.view(b.storage(), fb, Shape.broadcastStrides(bs, bst, fb), b.offset()));
+            int batch = Shape.numelInt(batchShape);
+            Tensor c = matmul(Tensor.wrap(a2.storage(), batch, m, k), Tensor.wrap(b2.storage(), batch, k, n), bias);
+            return Tensor.wrap(c.storage(), concat(batchShape, new int[] {m, n}));
+        }
+        int[] sa = Shape.broadcastStrides(ba, Arrays.copyOf(ast, ra - 2), batchShape);
+        int[] sb = Shape.broadcastStrides(bb, Arrays.copyOf(bst, rb - 2), batchShape);
+        var out = newTensor(concat(batchShape, new int[] {m, n}));
+        if (out.numel() == 0) return out;
+        if (k == 0) {
+            // empty inner dimension: the product is zero (plus the bias)
+            fill(out, 0f);
+            if (bias != null) addInto(bias, out);
+            return out;
+        }
+        Tensor bd = bias == null ? null : dense(bias);
+        int[] g = new int[TornadoKernels.G_SIZE];
+        g[0] = m; g[1] = n; g[2] = k;
+        g[3] = off(a); g[4] = ast[ra - 2]; g[5] = ast[ra - 1];
+        g[6] = off(b); g[7] = bst[rb - 2]; g[8] = bst[rb - 1];
+        g[9] = batchShape.length;
+        for (int i = 0; i < batchShape.length; i++) {
+            g[TornadoKernels.G_BATCH + i] = batchShape[i];
+            g[TornadoKernels.G_SA + i] = sa[i];
+            g[TornadoKernels.G_SB + i] = sb[i];
+        }
+        g[TornadoKernels.G_HASBIAS] = bias == null ? 0 : 1;
+        g[TornadoKernels.G_BIAS] = bias == null ? 0 : off(bd);
+        g[TornadoKernels.G_C] = off(out);
+        launch("sgemm", g);
+        return out;
+    }
+
+    private static int[] concat(int[] x, int[] y) {
+        int[] r = Arrays.copyOf(x, x.length + y.length);
+        System.arraycopy(y, 0, r, x.length, y.length);
+        return r;
+    }
+
+    // ------------------------------------------------------------------ rows
+
+    private static int lastDim(Tensor t) {
+        return t.dim() == 0 ? 1 : t.shape()[t.dim() - 1];
+    }
+
+    @Override
+    public Tensor softmax(Tensor a, boolean log) {
+        return softmax(a, 1f, null, log);
+    }
+
+    /** softmax(scale a + mask) over the last axis; a [B, H, Tq, Tk] when mask (broadcastable to it) is given. */
+    private Tensor softmax(Tensor a, float scale, Tensor mask, boolean log) {
+        Tensor x = dense(a);
+        var out = newTensor(a.shape());
+        int cols = lastDim(a), rows = cols == 0 ? 0 : a.numel() / cols;
+        if (rows == 0) return out;
+        int[] ip = {off(x), off(out), rows, cols, log ? 1 : 0, 0, 0, 1, 1, 0, 0, 0, 0};
+        if (mask != null) {
+            int[] s = a.shape();
+            if (a.dim() != 4) throw new IllegalArgumentException("masked softmax: scores must be [B, H, Tq, Tk], got " + Shape.str(s));
+            int[] ms = Shape.broadcastStrides(mask.shape(), mask.strides(), s);
+            ip = new int[] {off(x), off(out), rows, cols, log ? 1 : 0, 1, off(mask), s[1], s[2], ms[0], ms[1], ms[2], ms[3]};
+        }
+        launch("softmax", ip, scale);
+        return out;
+    }
+
+    @Override
+    public Tensor softmaxBackward(Tensor y, Tensor gy, boolean log) {
+        Tensor yd = dense(y), gd = dense(gy);
+        var out = newTensor(y.shape());
+        int cols = lastDim(y), rows = cols == 0 ? 0 : y.numel() / cols;
+        if (rows > 0) launch("softmaxBackward", new int[] {off(yd), off(gd), off(out), rows, cols, log ? 1 : 0});
+        return out;
+    }
+
+    @Override
+    public Tensor[] layerNorm(Tensor x, Tensor w, Tensor b, int cols, float eps) {
+        Tensor xd = dense(x), wd = w == null ? null : dense(w), bd = b == null ? null : dense(b);
+        int rows = cols == 0 ? 0 : x.numel() / cols;
+        Tensor y = newTensor(x.shape()), mean = newTensor(new int[] {rows}), rstd = newTensor(new int[] {rows});
+        if (rows > 0)
+            launch("layerNorm", new int[] {off(xd), wd == null ? 0 : off(wd), bd == null ? 0 : off(bd), off(y), off(mean), off(rstd), rows, cols,
+                    wd == null ? 0 : 1, bd == null ? 0 : 1}, eps);
+        return new Tensor[] {y, mean, rstd};
+    }
+
+    @Override
+    public Tensor[] layerNormBackward(Tensor gy, Tensor x, Tensor w, Tensor mean, Tensor rstd, int cols) {
+        Tensor gd = dense(gy), xd = dense(x), wd = w == null ? null : dense(w), md = dense(mean), rd = dense(rstd);
+        int rows = cols == 0 ? 0 : x.numel() / cols;
+        Tensor gx = newTensor(x.shape());
+        if (rows > 0)
+            launch("layerNormBackward", new int[] {off(gd), off(xd), wd == null ? 0 : off(wd), off(md), off(rd), off(gx), rows, cols, wd == null ? 0 : 1});
+        if (w == null) return new Tensor[] {gx, null, null};
+        Tensor gw = newTensor(new int[] {cols}), gb = newTensor(new int[] {cols});
+        if (cols > 0) launch("layerNormParams", new int[] {off(gd), off(xd), off(md), off(rd), off(gw), off(gb), rows, cols});
+        return new Tensor[] {gx, gw, gb};
     }
 
     @Override
     public Tensor[] crossEntropy(Tensor logits, Tensor labels, int ignoreIndex) {
-        fallback("crossEntropy");
-        return dev(CPU.crossEntropy(cpu(logits), cpu(labels), ignoreIndex));
+        int n = logits.shape()[0], c = logits.shape()[1];
+        Tensor logp = softmax(logits, true), lab = dense(labels);
+        var loss = newTensor(new int[] {n});
+        if (n > 0) launch("crossEntropy", new int[] {off(logp), off(lab), off(loss), n, c, ignoreIndex});
+        return new Tensor[] {loss, logp};
     }
 
     @Override
     public Tensor crossEntropyBackward(Tensor logSoftmax, Tensor labels, Tensor g, int ignoreIndex) {
-        fallback("crossEntropyBackward");
-        return dev(CPU.crossEntropyBackward(cpu(logSoftmax), cpu(labels), cpu(g), ignoreIndex));
+        int n = logSoftmax.shape()[0], c = logSoftmax.shape()[1];
+        Tensor lp = dense(logSoftmax), lab = dense(labels);
+        int gStride = g.dim() == 0 ? 0 : g.strides()[0];
+        var gx = newTensor(new int[] {n, c});
+        if (n * c > 0) launch("crossEntropyBackward", new int[] {off(lp), off(lab), off(g), gStride, off(gx), n, c, ignoreIndex});
+        return gx;
     }
+
+    // ------------------------------------------------------------------ gather and scatter
 
     @Override
     public Tensor indexSelect(Tensor a, int axis, Tensor index) {
-        fallback("indexSelect");
-        return dev(CPU.indexSelect(cpu(a), axis, cpu(index)));
+        Tensor x = dense(a), idx = dense(index);
+        int[] shape = a.shape();
+        int outer = 1, inner = 1;
+        for (int i = 0; i < axis; i++) outer *= shape[i];
+        for (int i = axis + 1; i < shape.length; i++) inner *= shape[i];
+        int[] outShape = shape.clone();
+        outShape[axis] = index.numel();
+        var out = newTensor(outShape);
+        if (out.numel() > 0) launch("indexSelect", new int[] {off(x), off(idx), off(out), outer, shape[axis], index.numel(), inner});
+        return out;
     }
 
     @Override
     public Tensor indexAdd(int[] shape, int axis, Tensor index, Tensor g) {
-        fallback("indexAdd");
-        return dev(CPU.indexAdd(shape, axis, cpu(index), cpu(g)));
+        Tensor gd = dense(g), idx = dense(index);
+        int outer = 1, inner = 1;
+        for (int i = 0; i < axis; i++) outer *= shape[i];
+        for (int i = axis + 1; i < shape.length; i++) inner *= shape[i];
+        var out = newTensor(shape);
+        if (out.numel() > 0) launch("indexAdd", new int[] {off(gd), off(idx), off(out), outer, shape[axis], index.numel(), inner});
+        return out;
     }
+
+    // ------------------------------------------------------------------ attention (composed of the kernels above)
+
+    @Override
+    public Tensor[] attention(Tensor q, Tensor k, Tensor v, Tensor mask, float scale, float dropoutP, long seed) {
+        Tensor p = softmax(matmul(q, k.detach().transpose(-2, -1), null), scale, mask, false);
+        Tensor d = dropoutP > 0f ? dropout(p, dropoutP, seed) : p;
+        return new Tensor[] {matmul(d, v, null), p};
+    }
+
+    @Override
+    public Tensor[] attentionBackward(Tensor g, Tensor q, Tensor k, Tensor v, Tensor p, float scale, float dropoutP, long seed) {
+        Tensor d = dropoutP > 0f ? dropout(p, dropoutP, seed) : p;
+        Tensor gv = matmul(d.detach().transpose(-2, -1), g, null);
+        Tensor dD = matmul(g, v.detach().transpose(-2, -1), null);
+        Tensor dP = dropoutP > 0f ? dropout(dD, dropoutP, seed) : dD;
+        Tensor dS = softmaxBackward(p, dP, false);
+        Tensor gq = unary(UnaryOp.AFFINE, matmul(dS, k, null), scale, 0f);
+        Tensor gk = unary(UnaryOp.AFFINE, matmul(dS.detach().transpose(-2, -1), q, null), scale, 0f);
+        return new Tensor[] {gq, gk, gv};
+    }
+
+    // ------------------------------------------------------------------ optimiser
+
+    @Override
+    public void adamStep(Tensor param, Tensor grad, Tensor m, Tensor v, float lr, float beta1, float beta2, float eps,
+                         float weightDecay, boolean decoupled, int step) {
+        for (Tensor t : new Tensor[] {param, m, v})
+            if (!t.isContiguous()) throw new IllegalArgumentException("adam: parameter and state tensors must be contiguous");
+        Tensor g = dense(grad);
+        float stepSize = (float) (lr / (1.0 - Math.pow(beta1, step)));
+        float bc2Sqrt = (float) Math.sqrt(1.0 - Math.pow(beta2, step));
+        int n = param.numel();
+        if (n > 0)
+            launch("adam", new int[] {off(param), off(g), off(m), off(v), n, decoupled ? 1 : 0}, lr, beta1, beta2, eps, weightDecay, stepSize, bc2Sqrt);
+    }
+
+    // ------------------------------------------------------------------ convolution, pooling, batch and response norm: CPU
 
     @Override
     public Tensor conv2d(Tensor x, Tensor w, Tensor bias, Conv2dSpec spec) {
         fallback("conv2d");
-        return dev(CPU.conv2d(cpu(x), cpu(w), cpu(bias), spec));
+        return upload(CPU.conv2d(host(x), host(w), host(bias), spec));
     }
 
     @Override
     public Tensor conv2dBackwardInput(Tensor gy, Tensor w, int[] xShape, Conv2dSpec spec) {
         fallback("conv2dBackwardInput");
-        return dev(CPU.conv2dBackwardInput(cpu(gy), cpu(w), xShape, spec));
+        return upload(CPU.conv2dBackwardInput(host(gy), host(w), xShape, spec));
     }
 
     @Override
     public Tensor conv2dBackwardWeight(Tensor gy, Tensor x, int[] wShape, Conv2dSpec spec) {
         fallback("conv2dBackwardWeight");
-        return dev(CPU.conv2dBackwardWeight(cpu(gy), cpu(x), wShape, spec));
+        return upload(CPU.conv2dBackwardWeight(host(gy), host(x), wShape, spec));
     }
 
     @Override
     public Tensor[] maxPool2d(Tensor x, Pool2dSpec spec) {
         fallback("maxPool2d");
-        return dev(CPU.maxPool2d(cpu(x), spec));
+        return upload(CPU.maxPool2d(host(x), spec));
     }
 
     @Override
     public Tensor maxPool2dBackward(Tensor gy, Tensor argmax, int[] xShape) {
         fallback("maxPool2dBackward");
-        return dev(CPU.maxPool2dBackward(cpu(gy), cpu(argmax), xShape));
+        return upload(CPU.maxPool2dBackward(host(gy), host(argmax), xShape));
     }
 
     @Override
     public Tensor avgPool2d(Tensor x, Pool2dSpec spec) {
         fallback("avgPool2d");
-        return dev(CPU.avgPool2d(cpu(x), spec));
+        return upload(CPU.avgPool2d(host(x), spec));
     }
 
     @Override
     public Tensor avgPool2dBackward(Tensor gy, int[] xShape, Pool2dSpec spec) {
         fallback("avgPool2dBackward");
-        return dev(CPU.avgPool2dBackward(cpu(gy), xShape, spec));
+        return upload(CPU.avgPool2dBackward(host(gy), xShape, spec));
     }
 
     @Override
     public Tensor[] batchNorm(Tensor x, Tensor w, Tensor b, Tensor runningMean, Tensor runningVar, boolean training, float eps) {
         fallback("batchNorm");
-        return dev(CPU.batchNorm(cpu(x), cpu(w), cpu(b), cpu(runningMean), cpu(runningVar), training, eps));
+        return upload(CPU.batchNorm(host(x), host(w), host(b), host(runningMean), host(runningVar), training, eps));
     }
 
     @Override
     public Tensor[] batchNormBackward(Tensor gy, Tensor x, Tensor w, Tensor mean, Tensor invstd, boolean training) {
         fallback("batchNormBackward");
-        return dev(CPU.batchNormBackward(cpu(gy), cpu(x), cpu(w), cpu(mean), cpu(invstd), training));
+        return upload(CPU.batchNormBackward(host(gy), host(x), host(w), host(mean), host(invstd), training));
     }
 
     @Override
     public Tensor[] localResponseNorm(Tensor x, int size, float alpha, float beta, float k) {
         fallback("localResponseNorm");
-        return dev(CPU.localResponseNorm(cpu(x), size, alpha, beta, k));
+        return upload(CPU.localResponseNorm(host(x), size, alpha, beta, k));
     }
 
     @Override
     public Tensor localResponseNormBackward(Tensor gy, Tensor x, Tensor y, Tensor s, int size, float alpha, float beta) {
         fallback("localResponseNormBackward");
-        return dev(CPU.localResponseNormBackward(cpu(gy), cpu(x), cpu(y), cpu(s), size, alpha, beta));
-    }
-
-    @Override
-    public void adamStep(Tensor param, Tensor grad, Tensor m, Tensor v, float lr, float beta1, float beta2, float eps,
-                         float weightDecay, boolean decoupled, int step) {
-        fallback("adamStep");
-        CPU.adamStep(cpu(param), cpu(grad), cpu(m), cpu(v), lr, beta1, beta2, eps, weightDecay, decoupled, step);
+        return upload(CPU.localResponseNormBackward(host(gy), host(x), host(y), host(s), size, alpha, beta));
     }
 }

@@ -143,13 +143,14 @@ class TornadoBackendTest {
     }
 
     @Test
-    void opsWithoutKernelRunOnCpuAndAreCounted() {
+    void convolutionRunsOnCpuAndIsCounted() {
         var rng = new Rng(5);
-        var a = rand(rng, 7, 9);
-        long before = tv.cpuFallbacks().getOrDefault("reduce", 0L);
-        var s = tv.reduce(io.mater.engine.ReduceOp.SUM, tv.upload(a), new int[] {1}, false);
-        close(CPU.reduce(io.mater.engine.ReduceOp.SUM, a, new int[] {1}, false), s, 1e-5f, "reduce fallback");
-        assertEquals(before + 1, tv.cpuFallbacks().get("reduce"));
+        var x = rand(rng, 1, 2, 7, 9);
+        var w = rand(rng, 3, 2, 3, 3);
+        var spec = new io.mater.engine.Conv2dSpec(1, 1, 1, 1, 1, 1, 1);
+        long before = tv.cpuFallbacks().getOrDefault("conv2d", 0L);
+        close(CPU.conv2d(x, w, null, spec), tv.conv2d(tv.upload(x), tv.upload(w), null, spec), 1e-4f, "conv2d fallback");
+        assertEquals(before + 1, tv.cpuFallbacks().get("conv2d"));
     }
 
     @Test
