@@ -34,7 +34,7 @@ import java.util.Map;
  * fc8 1024->classes. The face embedding used by the video pipeline is taken before the head:
  * the mean over H, W of the conv5 ReLU output (512-d).
  */
-public final class FaceNet extends Module {
+public final class FaceNet extends Module implements FaceModel {
     /** FER2013's classes in its folder order (alphabetical), the order of the logits. */
     public static final List<String> FER_CLASSES = List.of("angry", "disgust", "fear", "happy", "neutral", "sad", "surprise");
     public static final int INPUT_SIZE = 48;
@@ -92,12 +92,23 @@ public final class FaceNet extends Module {
         return INPUT_SIZE;
     }
 
+    @Override
+    public int classifySize() {
+        return INPUT_SIZE;
+    }
+
+    @Override
+    public int embedSize() {
+        return INPUT_SIZE;
+    }
+
     /** Width divisor (1 = the real network). */
     public int widthScale() {
         return scale;
     }
 
     /** Size of {@link #embed}'s output (512 for the real network). */
+    @Override
     public int embeddingSize() {
         return 512 / scale;
     }
@@ -150,6 +161,38 @@ public final class FaceNet extends Module {
         } finally {
             train(was);
         }
+    }
+
+    @Override
+    public float[] probabilities(float[] grey01, int count) {
+        if (count == 0) return new float[0];
+        return predict(input(grey01, count)).contiguous().toArray();
+    }
+
+    @Override
+    public float[] embeddings(float[] grey01, int count) {
+        if (count == 0) return new float[0];
+        boolean was = isTraining();
+        eval();
+        try (var ignored = Autograd.noGrad()) {
+            return embed(input(grey01, count)).contiguous().toArray();
+        } finally {
+            train(was);
+        }
+    }
+
+    /** Grey crops [count, 48, 48] on [0, 1] -> normalised network input [count, 1, 48, 48]. */
+    private Tensor input(float[] grey01, int count) {
+        int px = INPUT_SIZE * INPUT_SIZE;
+        if (count < 0 || grey01.length != count * px)
+            throw new IllegalArgumentException(count + " crops of " + INPUT_SIZE + " x " + INPUT_SIZE + " need " + (long) count * px + " floats, got " + grey01.length);
+        return Tensor.of(normalise(grey01), count, 1, INPUT_SIZE, INPUT_SIZE);
+    }
+
+    @Override
+    public String describe() {
+        return String.format(java.util.Locale.ROOT, "face network (face train layout: VGG-M BN, 1-channel stride-1 conv1, width 1/%d, %d-class head), %d px grey (x - %.3g) / %.3g, embedding %d",
+                scale, classes.size(), INPUT_SIZE, pixelMean, pixelStd, embeddingSize());
     }
 
     public Map<String, String> metadata() {

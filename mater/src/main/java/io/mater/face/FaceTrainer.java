@@ -8,8 +8,11 @@ import io.mater.engine.io.Json;
 import io.mater.engine.io.SafeTensors;
 import io.mater.nn.optim.Adam;
 import io.mater.nn.optim.CosineAnnealingLR;
+import io.mater.train.Metrics;
 import io.mater.train.Progress;
 import io.mater.train.TextFiles;
+import io.mater.vision.GrayImage;
+import io.mater.vision.Resize;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -294,6 +297,32 @@ public final class FaceTrainer {
             }
             return a;
         }
+    }
+
+    /**
+     * Evaluates either layout ({@link FaceModel}) on a split in batches: a {@link FaceNet} as below; any other
+     * network on the 48 x 48 faces resized to its classification size ({@link Resize#linearExact}), predicting
+     * the most probable class.
+     */
+    public static Evaluation evaluate(FaceModel model, Fer2013 data, int batch) {
+        if (model instanceof FaceNet net) return evaluate(net, data, batch);
+        if (!model.classes().equals(data.classes()))
+            throw new IllegalArgumentException("the network's classes " + model.classes() + " differ from the data's " + data.classes());
+        int k = model.classes().size(), s = model.classifySize();
+        int[][] confusion = new int[k][k];
+        for (int from = 0; from < data.size(); from += batch) {
+            int b = Math.min(batch, data.size() - from);
+            float[] x = new float[b * s * s];
+            for (int i = 0; i < b; i++) {
+                var img = new byte[Fer2013.PIXELS];
+                for (int p = 0; p < img.length; p++) img[p] = (byte) Math.round(data.pixels()[(from + i) * Fer2013.PIXELS + p] * 255f);
+                var big = Resize.linearExact(new GrayImage(Fer2013.SIZE, Fer2013.SIZE, img), s, s);
+                System.arraycopy(big.toFloat(1f / 255f), 0, x, i * s * s, s * s);
+            }
+            int[] pred = Metrics.argmax(model.probabilities(x, b), k);
+            for (int i = 0; i < b; i++) confusion[data.labels()[from + i]][pred[i]]++;
+        }
+        return new Evaluation(model.classes(), confusion);
     }
 
     /** Evaluates net (eval mode, no autograd) on a split in batches. */

@@ -1,5 +1,6 @@
 package io.mater.vision;
 
+import io.mater.face.FaceModel;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -24,20 +25,19 @@ public interface CropEmbedder {
     float[] embed(float[] crops, int count);
 
     /**
-     * The embedder a command-line spec names: {@code vggm:PATH}. A file written by {@code face train} (its
-     * metadata records {@code conv1_stride}) gives a {@link FaceNetCropEmbedder}; any other file is read as
-     * VGG-M conv weights under PyTorch's names (a {@link VGGMCropEmbedder}).
+     * The embedder a command-line spec names: {@code vggm:PATH}. The layout is told from conv1.weight's shape
+     * ({@link FaceModel#layout}, the header only): a file written by {@code face train} (1 input channel) gives
+     * a {@link FaceNetCropEmbedder} (48 px crops); weights in mater_ref.py's vggm layout (3 input channels)
+     * give a {@link VGGMCropEmbedder} (96 px crops unless the file's metadata sets input_size).
      */
     static CropEmbedder parse(String spec) throws IOException {
         if (spec.startsWith("vggm:") && spec.length() > 5) {
             var file = Path.of(spec.substring(5));
             if (!Files.isRegularFile(file)) throw new FileNotFoundException("video embedder " + spec + ": no such file " + file);
-            boolean faceNet;
-            try (var header = io.mater.engine.io.SafeTensors.open(file)) { // the header only, not the weights
-                faceNet = header.metadata().containsKey("conv1_stride");
-            }
-            if (faceNet) return FaceNetCropEmbedder.load(file);
-            return VGGMCropEmbedder.load(file, VGGMCropEmbedder.DEFAULT_SIZE);
+            return switch (FaceModel.layout(file)) {
+                case FACENET -> FaceNetCropEmbedder.load(file);
+                case VGGM_REF -> VGGMCropEmbedder.load(file);
+            };
         }
         throw new IllegalArgumentException("video embedder must be 'vggm:PATH', got '" + spec + "'");
     }

@@ -150,4 +150,89 @@ class FaceCommandTest {
         assertEquals(1, noModel.code());
         assertTrue(noModel.err().contains("none.safetensors"), noModel.err());
     }
+
+    static Path fixture(String name) {
+        var url = FaceCommandTest.class.getResource("/fixtures/" + name + "/model.safetensors");
+        if (url == null) throw new IllegalStateException("fixture " + name + " is missing from the test resources");
+        try {
+            return Path.of(url.toURI());
+        } catch (java.net.URISyntaxException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Test
+    void predictReadsEmotionsFromVideosAndWritesCsv() throws Exception {
+        Path m = tmp.resolve("video/face.safetensors");
+        Files.createDirectories(m.getParent());
+        new FaceNet(FaceNet.FER_CLASSES, 0.5f, 0.25f, 0.5f, 8, new io.mater.engine.Rng(5)).save(m);
+        Path noFace = tmp.resolve("video/pattern.mp4");
+        var p = new ProcessBuilder("ffmpeg", "-nostdin", "-v", "error", "-f", "lavfi", "-i", "testsrc=size=160x120:rate=10",
+                "-t", "1", "-pix_fmt", "yuv420p", noFace.toString()).redirectErrorStream(true).start();
+        p.getInputStream().readAllBytes();
+        assertEquals(0, p.waitFor());
+        Path ang = SharedData.path("video/cremad/1001_DFA_ANG_XX.flv"), neu = SharedData.path("video/cremad/1001_DFA_NEU_XX.flv");
+        Path csv = tmp.resolve("video/out/readings.csv");
+        var r = run("face", "predict", "--model", m.toString(), "--csv", csv.toString(), "--detect-every", "8", "--batch", "16",
+                ang.toString(), neu.toString(), noFace.toString());
+        assertEquals(0, r.code(), r.err());
+        List<String> out = r.out().lines().toList();
+        assertTrue(out.get(0).startsWith(ang + ": ") && out.get(0).contains("frames with a face") && out.get(0).contains("label angry (CREMA-D ANG)"), r.out());
+        assertTrue(out.get(1).startsWith(neu + ": ") && out.get(1).contains("label neutral (CREMA-D NEU)"), r.out());
+        assertTrue(out.get(2).startsWith(noFace + ": 0/10 frames with a face: no face found"), r.out());
+        assertTrue(r.out().contains("3 videos, 2 with a face; the reading matches the label in "), r.out());
+
+        List<String> rows = Files.readAllLines(csv);
+        assertEquals(4, rows.size(), rows.toString());
+        assertEquals("file,kind,frames,face_frames,predicted,probability,label,label_fer," + String.join(",", FaceNet.FER_CLASSES), rows.get(0));
+        var model = FaceNet.load(m);
+        var faces = new io.mater.vision.VideoFaces(io.mater.vision.FaceDetector.frontalFace(), io.mater.vision.Ffmpeg.system());
+        var expected = io.mater.face.FaceVideo.read(model, faces, ang, io.mater.vision.VideoFaces.Options.defaults().withDetectEvery(8), 5);
+        String[] c = rows.get(1).split(",");
+        assertEquals(ang.toString(), c[0]);
+        assertEquals("video", c[1]);
+        assertEquals(expected.frames(), Integer.parseInt(c[2]));
+        assertEquals(expected.faceFrames(), Integer.parseInt(c[3]));
+        assertTrue(expected.faceFrames() > 50, rows.get(1));
+        assertEquals(expected.predicted().orElseThrow(), c[4]);
+        assertEquals("angry", c[6]);
+        assertEquals("angry", c[7]);
+        double sum = 0;
+        for (int k = 0; k < 7; k++) {
+            assertEquals(expected.mean()[k], Double.parseDouble(c[8 + k]), 2e-6, FaceNet.FER_CLASSES.get(k));
+            sum += Double.parseDouble(c[8 + k]);
+        }
+        assertEquals(1.0, sum, 1e-4);
+        assertEquals(expected.mean()[expected.argmax()], Double.parseDouble(c[5]), 2e-6);
+        String[] none = rows.get(3).split(",", -1);
+        assertEquals(List.of(noFace.toString(), "video", "10", "0", "", "", "", ""), List.of(none).subList(0, 8));
+        assertEquals(15, none.length);
+    }
+
+    @Test
+    void materRefWeightsWithAHeadPredictAndEvaluate() throws Exception {
+        Path m = fixture("vggm-bn-s32-224"); // mater_ref.py vggm --size 224 --scale 32: a 7-class head
+        Path face;
+        try (Stream<Path> s = Files.list(data.resolve("public-test/happy"))) {
+            face = s.sorted().findFirst().orElseThrow();
+        }
+        var pr = run("face", "predict", "--model", m.toString(), face.toString());
+        assertEquals(0, pr.code(), pr.err());
+        var model = io.mater.face.FaceModel.loadClassifier(m);
+        float[] p = model.probabilities(Fer2013.readGrey(face, 224), 1);
+        for (int k = 0; k < 7; k++) assertTrue(pr.out().contains(String.format(Locale.ROOT, " %s %.3f", FaceNet.FER_CLASSES.get(k), p[k])), pr.out());
+
+        Path outDir = tmp.resolve("ref/eval");
+        var ev = run("face", "evaluate", "--model", m.toString(), "--data", data.toString(), "--out", outDir.toString());
+        assertEquals(0, ev.code(), ev.err());
+        var expected = FaceTrainer.evaluate(model, Fer2013.load(data.resolve("public-test"), FaceNet.FER_CLASSES, 0), 4);
+        assertEquals(14, expected.total());
+        assertTrue(ev.out().contains(String.format(Locale.ROOT, "14 images, accuracy %.4f", expected.accuracy())), ev.out());
+
+        // conv weights without a head: an embedder, not a classifier
+        Path conv = fixture("vggm-bn-s8-96");
+        var noHead = run("face", "predict", "--model", conv.toString(), face.toString());
+        assertEquals(1, noHead.code());
+        assertTrue(noHead.err().contains(conv.toString()) && noHead.err().contains("no classification head") && noHead.err().contains("7 FER classes"), noHead.err());
+    }
 }
