@@ -90,6 +90,20 @@ public final class Shape {
         return out;
     }
 
+    /**
+     * The axis order that puts the kept axes first and the reduced ones last (both in their order): a device
+     * backend permutes by it and makes the view contiguous to reduce [rows, cols] rows.
+     */
+    public static int[] reducedLast(int rank, int[] axes) {
+        boolean[] red = new boolean[rank];
+        for (int ax : axes) red[ax] = true;
+        int[] order = new int[rank];
+        int j = 0;
+        for (int i = 0; i < rank; i++) if (!red[i]) order[j++] = i;
+        for (int i = 0; i < rank; i++) if (red[i]) order[j++] = i;
+        return order;
+    }
+
     /** Shape after reducing axes (kept as 1 when keepdim). */
     public static int[] reduced(int[] shape, int[] axes, boolean keepdim) {
         boolean[] r = new boolean[shape.length];

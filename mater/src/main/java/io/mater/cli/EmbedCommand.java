@@ -79,12 +79,13 @@ final class EmbedCommand implements Main.Command {
                   --quiet                no progress bar
 
                   --video-embedder E     also embed the faces: vggm:PATH (the face network written by
-                                         'face train', or VGG-M conv weights from a safetensors file
+                                         'face train', or VGG-M weights in mater_ref.py's vggm layout
                                          under PyTorch's names). Scans the videos instead (RAVDESS
                                          Actor_XX/01-*.mp4, audio from the matching 03-*.wav beside
                                          it when present, else the MP4's; CREMA-D VideoFlash/*.flv or
                                          *.flv, audio from AudioWAV/<id>.wav when present, else the FLV's),
-                                         detects, tracks and crops the face (48 x 48 grey), and writes video
+                                         detects, tracks and crops the face (grey, at the size the file's
+                                         network takes: 48 for 'face train', 96 for the vggm layout), and writes video
                                          [N, T, 512] (the mean crop embedding of each window on the audio
                                          clock, l2-normalised; zeros in windows without a face) and
                                          face_mask [N, T] (1 where a window has a face)

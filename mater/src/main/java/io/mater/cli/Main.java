@@ -51,7 +51,7 @@ public final class Main {
             return args.length == 0 ? 2 : 0;
         }
         if (args[0].equals("version") || args[0].equals("--version")) {
-            out.println("mater-engine " + version() + " (kernels: " + io.mater.engine.Simd.describe() + ")");
+            out.println("mater-engine " + version() + " (kernels: " + io.mater.engine.Simd.describe() + "; gc: " + collector() + ")");
             return 0;
         }
         Command c = COMMANDS.get(args[0]);
@@ -92,6 +92,12 @@ public final class Main {
         return v == null ? "dev" : v;
     }
 
+    /** The JVM's garbage collectors, e.g. "PS MarkSweep + PS Scavenge" for the parallel one. */
+    static String collector() {
+        return String.join(" + ", java.lang.management.ManagementFactory.getGarbageCollectorMXBeans().stream()
+                .map(java.lang.management.GarbageCollectorMXBean::getName).toList());
+    }
+
     private static boolean shouldRelaunch() {
         return ModuleLayer.boot().findModule("jdk.incubator.vector").isEmpty()
                 && System.getProperty("mater.relaunched") == null
@@ -107,7 +113,11 @@ public final class Main {
             cmd.add(javaBin);
             cmd.add("--add-modules=jdk.incubator.vector");
             cmd.add("-Dmater.relaunched=1");
-            cmd.addAll(java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments());
+            var jvmArgs = java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments();
+            // The parallel collector unless the user chose one: a training step allocates its activations
+            // afresh (about 1 GB in the paper configuration) and G1 made that step 1.8x slower (see README)
+            if (jvmArgs.stream().noneMatch(a -> a.startsWith("-XX:+Use") && a.endsWith("GC"))) cmd.add("-XX:+UseParallelGC");
+            cmd.addAll(jvmArgs);
             cmd.add("-cp");
             cmd.add(System.getProperty("java.class.path"));
             cmd.add(Main.class.getName());

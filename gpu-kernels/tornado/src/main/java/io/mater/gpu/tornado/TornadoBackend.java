@@ -543,19 +543,7 @@ public final class TornadoBackend implements Backend {
 
     /** a viewed with the kept axes first and the reduced ones last, made contiguous: [rows, cols]. */
     private Tensor moveLast(Tensor a, int[] axes) {
-        int r = a.dim();
-        int[] order = new int[r];
-        boolean[] red = new boolean[r];
-        for (int ax : axes) red[ax] = true;
-        int j = 0;
-        for (int i = 0; i < r; i++) if (!red[i]) order[j++] = i;
-        for (int i = 0; i < r; i++) if (red[i]) order[j++] = i;
-        int[] shape = a.shape(), strides = a.strides(), s = new int[r], st = new int[r];
-        for (int i = 0; i < r; i++) {
-            s[i] = shape[order[i]];
-            st[i] = strides[order[i]];
-        }
-        return dense(Tensor.view(a.storage(), s, st, a.offset()));
+        return dense(a.detach().permute(Shape.reducedLast(a.dim(), axes)));
     }
 
     @Override
