@@ -16,11 +16,11 @@ final class DeviceOption {
         try {
             device = Device.parse(spec);
         } catch (IllegalArgumentException e) {
-            throw new Args.UsageException("--device " + spec + ": expected cpu, opencl or opencl:N");
+            throw new Args.UsageException("--device " + spec + ": expected cpu, opencl[:N] or tornado[:N]");
         }
         if (device.isCpu()) return device;
         if (!device.type().equals("opencl") && !Backends.available().contains(device.type()))
-            throw new Args.UsageException("--device " + spec + ": expected cpu, opencl or opencl:N"
+            throw new Args.UsageException("--device " + spec + ": expected cpu, opencl[:N] or tornado[:N]"
                     + (device.type().equals("tornado") ? " (tornado needs the TornadoVM SDK: set TORNADOVM_HOME and use ./mater.sh)" : ""));
         try {
             var backend = Backends.of(device);

@@ -72,11 +72,13 @@ final class TrainCommand implements Main.Command {
                   --epochs E  --batch B  --lr LR  --patience P  --factor F  --weight-decay W
                 run:
                   --out DIR            output folder (default runs/<dataset>-<modality>-<time>)
-                  --resume DIR         continue an interrupted run with its own configuration
+                  --resume DIR         continue an interrupted run with its own configuration (a run made
+                                       with --fold I continues fold I alone; --resume DIR --fold J picks J)
                   --force              replace an existing non-empty --out folder
                   --threads N          compute threads (default: all processors)
-                  --device cpu|opencl[:N]  where to train (default cpu); opencl runs the whole training
-                                       step on an OpenCL device (needs an OpenCL driver, e.g. PoCL)
+                  --device cpu|opencl[:N]|tornado[:N]  where to train (default cpu); opencl runs the whole
+                                       training step on an OpenCL device (needs an OpenCL driver, e.g.
+                                       PoCL); tornado on a TornadoVM device (needs the TornadoVM SDK)
                   --quiet              no progress output
                 """;
     }
@@ -148,6 +150,7 @@ final class TrainCommand implements Main.Command {
         else src.put("synthetic", dataName);
         if (a.has("windows")) src.put("windows", a.integer("windows", 0));
         src.put("seed", a.longValue("seed", 0));
+        if (a.has("fold")) src.put("fold", a.integer("fold", 0)); // --resume then continues this fold alone
         Path f = out.resolve("source.json");
         if (!Files.exists(f)) Json.write(f, src);
     }
@@ -158,7 +161,7 @@ final class TrainCommand implements Main.Command {
         if (!Files.exists(runFile) || !Files.exists(srcFile))
             throw new java.io.FileNotFoundException("--resume " + out + ": not a training run folder (no run.json/source.json)");
         for (String k : VALUED)
-            if (a.has(k) && !k.equals("resume") && !k.equals("threads") && !k.equals("device"))
+            if (a.has(k) && !k.equals("resume") && !k.equals("threads") && !k.equals("device") && !k.equals("fold"))
                 throw new Args.UsageException("--resume continues with the run's own settings; --" + k + " cannot be changed");
         var run = Json.asObject(Json.read(runFile), runFile.toString());
         @SuppressWarnings("unchecked")
@@ -174,7 +177,10 @@ final class TrainCommand implements Main.Command {
             data = Synthetic.generate(preset, Json.asLong(src.get("seed"), "seed") + 12345, t,
                     preset.defaultWindowSeconds * preset.defaultWindows / t, Synthetic.Params.defaults());
         }
-        var outcome = TrainRun.run(data, cfg, out, null, true, progress, device);
+        // the fold of a one-fold run (--fold K when the folder was made), or the one asked for; else every fold
+        Integer fold = a.has("fold") ? Integer.valueOf(a.integer("fold", 0))
+                : src.containsKey("fold") ? Integer.valueOf(Json.asInt(src.get("fold"), "fold")) : null;
+        var outcome = TrainRun.run(data, cfg, out, fold, true, progress, device);
         System.out.println();
         System.out.println(outcome.table());
         return 0;

@@ -57,10 +57,10 @@ class OpenClCliTest {
     void badDevicesAreNamed() {
         var r = CliTest.run("train", "--device", "gpu", "--quiet");
         assertEquals(2, r.code());
-        assertTrue(r.err().contains("--device gpu: expected cpu, opencl or opencl:N"), r.err());
+        assertTrue(r.err().contains("--device gpu: expected cpu, opencl[:N] or tornado[:N]"), r.err());
         r = CliTest.run("evaluate", "--model", "m", "--data", "d", "--device", "opencl:x");
         assertEquals(2, r.code());
-        assertTrue(r.err().contains("expected cpu, opencl or opencl:N"), r.err());
+        assertTrue(r.err().contains("expected cpu, opencl[:N] or tornado[:N]"), r.err());
         requireOpenCl();
         r = CliTest.run("train", "--device", "opencl:99", "--quiet");
         assertEquals(1, r.code());
