@@ -72,6 +72,8 @@ final class FaceCommand implements Main.Command {
                 evaluate: DIR is a split (one folder per class) or a folder holding public-test/. Prints accuracy,
                   per-class accuracy and the confusion matrix, and writes it to --out DIR (default face-evaluation)
                   as confusion.png, confusion.svg and confusion.csv.
+                  --batch N            images per network call (default 128)
+                  --threads N          compute threads (default: all processors)
 
                 predict: prints the emotion distribution of each face image (PNG/JPEG; converted to grey and
                   resized to the network's input size) and of each video (.flv .mp4 .mov .mpg .mpeg .avi .mkv

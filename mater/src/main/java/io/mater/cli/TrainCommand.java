@@ -48,7 +48,8 @@ final class TrainCommand implements Main.Command {
                 Trains MATER (paper Section 4.1): Adam on the cross-entropy of the fused logits,
                 ReduceLROnPlateau on the training loss, subject-disjoint k-fold cross-validation. Writes
                 OUT/run.json, OUT/fold-K/ (model.safetensors, result.json, curves and confusion matrices as CSV,
-                PNG and SVG, checkpoint.safetensors), OUT/results.json and OUT/table.md, and prints the table.
+                PNG and SVG; checkpoint.safetensors while the fold trains), OUT/results.json and OUT/table.md,
+                and prints the table.
 
                 data:
                   --data FILE          an embedding store (.safetensors with audio/video/labels/subjects)
