@@ -115,7 +115,7 @@ public final class Main {
             cmd.add("-Dmater.relaunched=1");
             var jvmArgs = java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments();
             // The parallel collector unless the user chose one: a training step allocates its activations
-            // afresh (about 1 GB in the paper configuration) and G1 made that step 1.8x slower (see README)
+            // afresh (about 1 GB in the paper configuration) and G1 made that step 1.14x slower idle, 1.8x beside other work (see README)
             if (jvmArgs.stream().noneMatch(a -> a.startsWith("-XX:+Use") && a.endsWith("GC"))) cmd.add("-XX:+UseParallelGC");
             cmd.addAll(jvmArgs);
             cmd.add("-cp");
