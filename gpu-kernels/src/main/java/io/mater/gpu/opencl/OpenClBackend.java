@@ -5,15 +5,14 @@ import io.mater.engine.BinaryOp;
 import io.mater.engine.Conv2dSpec;
 import io.mater.engine.Device;
 import io.mater.engine.MemoryScope;
+import io.mater.engine.MemoryScopes;
 import io.mater.engine.Pool2dSpec;
 import io.mater.engine.ReduceOp;
 import io.mater.engine.Rng;
 import io.mater.engine.Shape;
 import io.mater.engine.Tensor;
 import io.mater.engine.UnaryOp;
-import java.util.ArrayDeque;
 import java.util.Arrays;
-import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -39,7 +38,7 @@ public final class OpenClBackend implements Backend, AutoCloseable {
     private final ClMemory dummy;
     private final AtomicLong inUse = new AtomicLong(), peak = new AtomicLong();
     private final Set<ClMemory.Buffer> live = ConcurrentHashMap.newKeySet();
-    private final ThreadLocal<ArrayDeque<Scope>> scopes = ThreadLocal.withInitial(ArrayDeque::new);
+    private final MemoryScopes scopes = new MemoryScopes();
 
     private OpenClBackend(OpenCl cl, int index) {
         this.cl = cl;
@@ -83,8 +82,7 @@ public final class OpenClBackend implements Backend, AutoCloseable {
         long now = inUse.addAndGet(bytes);
         peak.accumulateAndGet(now, Math::max);
         live.add(m.buffer());
-        var stack = scopes.get();
-        if (!stack.isEmpty()) stack.peek().owned.add(m);
+        scopes.adopt(m);
         return m;
     }
 
@@ -107,40 +105,9 @@ public final class OpenClBackend implements Backend, AutoCloseable {
         return t == null ? dummy.mem() : mem(t);
     }
 
-    /** A scope on the calling thread; nested scopes hand kept tensors to the enclosing one. */
-    private final class Scope implements MemoryScope {
-        final Set<ClMemory> owned = new LinkedHashSet<>();
-        private boolean closed;
-
-        @Override
-        public Tensor keep(Tensor t) {
-            if (t != null && t.storage() instanceof ClMemory m && owned.remove(m)) {
-                boolean below = false;
-                for (var s : scopes.get()) { // innermost first
-                    if (below) { s.owned.add(m); break; }
-                    below = s == this;
-                }
-            }
-            return t;
-        }
-
-        @Override
-        public void close() {
-            if (closed) return;
-            var stack = scopes.get();
-            if (stack.peek() != this) throw new IllegalStateException("memory scopes must close innermost first");
-            stack.pop();
-            closed = true;
-            for (var m : owned) m.close();
-            owned.clear();
-        }
-    }
-
     @Override
     public MemoryScope memoryScope() {
-        var s = new Scope();
-        scopes.get().push(s);
-        return s;
+        return scopes.open();
     }
 
     @Override

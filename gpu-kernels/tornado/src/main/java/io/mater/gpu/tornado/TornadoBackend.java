@@ -15,6 +15,7 @@ import io.mater.engine.BinaryOp;
 import io.mater.engine.Conv2dSpec;
 import io.mater.engine.Device;
 import io.mater.engine.MemoryScope;
+import io.mater.engine.MemoryScopes;
 import io.mater.engine.Pool2dSpec;
 import io.mater.engine.ReduceOp;
 import io.mater.engine.Rng;
@@ -24,13 +25,10 @@ import io.mater.engine.UnaryOp;
 import io.mater.engine.cpu.CpuBackend;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -117,7 +115,7 @@ public final class TornadoBackend implements Backend {
     private final List<FloatArray> fps = new ArrayList<>();
     private final int firstUpload, firstDownload;
     private final AtomicLong peak = new AtomicLong(), hostBytes = new AtomicLong();
-    private final ThreadLocal<ArrayDeque<Scope>> scopes = ThreadLocal.withInitial(ArrayDeque::new);
+    private final MemoryScopes scopes = new MemoryScopes();
 
     private TornadoBackend(int index) {
         this.device = new Device("tornado", index);
@@ -323,8 +321,7 @@ public final class TornadoBackend implements Backend {
             if (off >= 0) {
                 peak.accumulateAndGet(4 * now, Math::max);
                 var m = new TornadoMemory(this, off, len, floats);
-                var stack = scopes.get();
-                if (!stack.isEmpty()) stack.peek().owned.add(m);
+                scopes.adopt(m);
                 return m;
             }
             if (attempt == 4)
@@ -362,43 +359,9 @@ public final class TornadoBackend implements Backend {
         return memory(t).base() + t.offset();
     }
 
-    /** A scope on the calling thread; nested scopes hand kept tensors to the enclosing one. */
-    private final class Scope implements MemoryScope {
-        final Set<TornadoMemory> owned = new LinkedHashSet<>();
-        private boolean closed;
-
-        @Override
-        public Tensor keep(Tensor t) {
-            if (t != null && t.storage() instanceof TornadoMemory m && owned.remove(m)) {
-                boolean below = false;
-                for (var s : scopes.get()) { // innermost first
-                    if (below) {
-                        s.owned.add(m);
-                        break;
-                    }
-                    below = s == this;
-                }
-            }
-            return t;
-        }
-
-        @Override
-        public void close() {
-            if (closed) return;
-            var stack = scopes.get();
-            if (stack.peek() != this) throw new IllegalStateException("memory scopes must close innermost first");
-            stack.pop();
-            closed = true;
-            for (var m : owned) m.close();
-            owned.clear();
-        }
-    }
-
     @Override
     public MemoryScope memoryScope() {
-        var s = new Scope();
-        scopes.get().push(s);
-        return s;
+        return scopes.open();
     }
 
     @Override
