@@ -180,4 +180,14 @@ public interface Backend {
      */
     void adamStep(Tensor param, Tensor grad, Tensor m, Tensor v, float lr, float beta1, float beta2, float eps,
                   float weightDecay, boolean decoupled, int step);
+
+    /**
+     * Adam's bias corrections for step t, computed in double once per step and handed to every backend's kernel
+     * (so that all backends round them alike): stepSize = lr / (1 - beta1^t), bc2Sqrt = sqrt(1 - beta2^t).
+     */
+    record AdamBias(float stepSize, float bc2Sqrt) {
+        public static AdamBias of(float lr, float beta1, float beta2, int step) {
+            return new AdamBias((float) (lr / (1.0 - Math.pow(beta1, step))), (float) Math.sqrt(1.0 - Math.pow(beta2, step)));
+        }
+    }
 }

@@ -549,8 +549,8 @@ public final class CpuBackend implements Backend {
         for (Tensor t : new Tensor[] {param, m, v})
             if (!t.isContiguous()) throw new IllegalArgumentException("adam: parameter and state tensors must be contiguous");
         Tensor g = dense(grad);
-        float stepSize = (float) (lr / (1.0 - Math.pow(beta1, step)));
-        float bc2Sqrt = (float) Math.sqrt(1.0 - Math.pow(beta2, step));
+        var bias = AdamBias.of(lr, beta1, beta2, step);
+        float stepSize = bias.stepSize(), bc2Sqrt = bias.bc2Sqrt();
         float[] pa = data(param), ga = data(g), ma = data(m), va = data(v);
         int po = param.offset(), go = g.offset(), mo = m.offset(), vo = v.offset();
         int n = param.numel();

@@ -534,8 +534,8 @@ public final class OpenClBackend implements Backend, AutoCloseable {
         for (Tensor t : new Tensor[] {param, m, v})
             if (!t.isContiguous() || t.offset() != 0) throw new IllegalArgumentException("adam: parameter and state tensors must be contiguous from element 0");
         Tensor g = dense(grad);
-        float stepSize = (float) (lr / (1.0 - Math.pow(beta1, step)));
-        float bc2Sqrt = (float) Math.sqrt(1.0 - Math.pow(beta2, step));
+        var bias = AdamBias.of(lr, beta1, beta2, step);
+        float stepSize = bias.stepSize(), bc2Sqrt = bias.bc2Sqrt();
         int n = param.numel();
         cl.launch("adam", groups1d(n), LOCAL, mem(param), mem(g), mem(m), mem(v), n, lr, beta1, beta2, eps, weightDecay, decoupled ? 1 : 0,
                 stepSize, bc2Sqrt);

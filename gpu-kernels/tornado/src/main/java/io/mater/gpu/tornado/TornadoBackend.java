@@ -722,8 +722,8 @@ public final class TornadoBackend implements Backend {
         for (Tensor t : new Tensor[] {param, m, v})
             if (!t.isContiguous()) throw new IllegalArgumentException("adam: parameter and state tensors must be contiguous");
         Tensor g = dense(grad);
-        float stepSize = (float) (lr / (1.0 - Math.pow(beta1, step)));
-        float bc2Sqrt = (float) Math.sqrt(1.0 - Math.pow(beta2, step));
+        var bias = AdamBias.of(lr, beta1, beta2, step);
+        float stepSize = bias.stepSize(), bc2Sqrt = bias.bc2Sqrt();
         int n = param.numel();
         if (n > 0)
             launch("adam", new int[] {off(param), off(g), off(m), off(v), n, decoupled ? 1 : 0}, lr, beta1, beta2, eps, weightDecay, stepSize, bc2Sqrt);
