@@ -29,6 +29,9 @@ public sealed interface FaceModel permits FaceNet, VggmFace {
     /** Side of the square grey crops that {@link #embeddings} takes. */
     int embedSize();
 
+    /** The mean grey value on [0, 1] that the network's input normalisation subtracts. */
+    float pixelMean();
+
     /** Size D of an embedding. */
     int embeddingSize();
 

@@ -1,6 +1,5 @@
 package io.mater.face;
 
-import io.mater.engine.Autograd;
 import io.mater.engine.Losses;
 import io.mater.engine.Rng;
 import io.mater.engine.Tensor;
@@ -46,7 +45,7 @@ public final class FaceTrainer {
         }
 
         public static Config defaults() {
-            return new Config(30, 64, 1e-3, 0.05, 0.5f, 3, 200, 0, 1, 0, 1);
+            return new Config(15, 64, 1e-3, 0.05, 0.5f, 3, 200, 0, 1, 0, 1);
         }
 
         Map<String, Object> toMap() {
@@ -260,17 +259,11 @@ public final class FaceTrainer {
      * of out [b, 48, 48]. Cells shifted in from outside the image are 0 (the mean pixel).
      */
     static void augment(float[] pixels, int idx, float mean, float std, int shift, Rng rng, float[] out, int i) {
-        int s = Fer2013.SIZE, src = idx * Fer2013.PIXELS, dst = i * Fer2013.PIXELS;
         boolean flip = rng.nextInt(2) == 1;
         int dx = shift == 0 ? 0 : rng.nextInt(2 * shift + 1) - shift, dy = shift == 0 ? 0 : rng.nextInt(2 * shift + 1) - shift;
+        Views.shifted(pixels, idx, flip, dx, dy, mean, out, i);
         float inv = 1f / std;
-        for (int y = 0; y < s; y++) {
-            int sy = y + dy;
-            for (int x = 0; x < s; x++) {
-                int sx = (flip ? s - 1 - x : x) + dx;
-                out[dst + y * s + x] = sy < 0 || sy >= s || sx < 0 || sx >= s ? 0f : (pixels[src + sy * s + sx] - mean) * inv;
-            }
-        }
+        for (int p = i * Fer2013.PIXELS, end = p + Fer2013.PIXELS; p < end; p++) out[p] = (out[p] - mean) * inv;
     }
 
     /** Accuracy and confusion matrix (rows: true class, columns: predicted). */
@@ -299,51 +292,47 @@ public final class FaceTrainer {
         }
     }
 
-    /**
-     * Evaluates either layout ({@link FaceModel}) on a split in batches: a {@link FaceNet} as below; any other
-     * network on the 48 x 48 faces resized to its classification size ({@link Resize#linearExact}), predicting
-     * the most probable class.
-     */
+    /** {@link #evaluate(FaceModel, Fer2013, int, Views)} with the face alone (what training selects on). */
     public static Evaluation evaluate(FaceModel model, Fer2013 data, int batch) {
-        if (model instanceof FaceNet net) return evaluate(net, data, batch);
+        return evaluate(model, data, batch, Views.SINGLE);
+    }
+
+    /**
+     * Evaluates either layout ({@link FaceModel}, eval mode, no autograd) on a split in batches, predicting the
+     * class whose softmax probability, averaged over the views of each face, is largest. A network whose
+     * classification size is not 48 gets the views resized ({@link Resize#linearExact}).
+     */
+    public static Evaluation evaluate(FaceModel model, Fer2013 data, int batch, Views views) {
         if (!model.classes().equals(data.classes()))
             throw new IllegalArgumentException("the network's classes " + model.classes() + " differ from the data's " + data.classes());
-        int k = model.classes().size(), s = model.classifySize();
+        if (batch < 1) throw new IllegalArgumentException("--batch must be >= 1, got " + batch);
+        int k = model.classes().size();
         int[][] confusion = new int[k][k];
         for (int from = 0; from < data.size(); from += batch) {
             int b = Math.min(batch, data.size() - from);
-            float[] x = new float[b * s * s];
-            for (int i = 0; i < b; i++) {
-                var img = new byte[Fer2013.PIXELS];
-                for (int p = 0; p < img.length; p++) img[p] = (byte) Math.round(data.pixels()[(from + i) * Fer2013.PIXELS + p] * 255f);
-                var big = Resize.linearExact(new GrayImage(Fer2013.SIZE, Fer2013.SIZE, img), s, s);
-                System.arraycopy(big.toFloat(1f / 255f), 0, x, i * s * s, s * s);
+            float[] view = new float[b * Fer2013.PIXELS], mean = new float[b * k];
+            for (int v = 0; v < views.count(); v++) {
+                for (int i = 0; i < b; i++) views.write(v, data.pixels(), from + i, model.pixelMean(), view, i);
+                float[] p = probabilities(model, view, b);
+                for (int j = 0; j < p.length; j++) mean[j] += p[j];
             }
-            int[] pred = Metrics.argmax(model.probabilities(x, b), k);
+            int[] pred = Metrics.argmax(mean, k);
             for (int i = 0; i < b; i++) confusion[data.labels()[from + i]][pred[i]]++;
         }
         return new Evaluation(model.classes(), confusion);
     }
 
-    /** Evaluates net (eval mode, no autograd) on a split in batches. */
-    public static Evaluation evaluate(FaceNet net, Fer2013 data, int batch) {
-        if (!net.classes().equals(data.classes()))
-            throw new IllegalArgumentException("the network's classes " + net.classes() + " differ from the data's " + data.classes());
-        int k = net.classes().size();
-        int[][] confusion = new int[k][k];
-        boolean was = net.isTraining();
-        net.eval();
-        try (var ignored = Autograd.noGrad()) {
-            for (int from = 0; from < data.size(); from += batch) {
-                int b = Math.min(batch, data.size() - from);
-                float[] x = new float[b * Fer2013.PIXELS];
-                System.arraycopy(data.pixels(), from * Fer2013.PIXELS, x, 0, x.length);
-                float[] pred = net.logits(Tensor.of(net.normalise(x), b, 1, Fer2013.SIZE, Fer2013.SIZE)).argmax(1, false).data();
-                for (int i = 0; i < b; i++) confusion[data.labels()[from + i]][(int) pred[i]]++;
-            }
-        } finally {
-            net.train(was);
+    /** The model's class probabilities [b, classes] of grey faces [b, 48, 48] on [0, 1]. */
+    private static float[] probabilities(FaceModel model, float[] faces, int b) {
+        int s = model.classifySize();
+        if (s == Fer2013.SIZE) return model.probabilities(faces, b);
+        float[] x = new float[b * s * s];
+        for (int i = 0; i < b; i++) {
+            var img = new byte[Fer2013.PIXELS];
+            for (int p = 0; p < img.length; p++) img[p] = (byte) Math.round(faces[i * Fer2013.PIXELS + p] * 255f);
+            var big = Resize.linearExact(new GrayImage(Fer2013.SIZE, Fer2013.SIZE, img), s, s);
+            System.arraycopy(big.toFloat(1f / 255f), 0, x, i * s * s, s * s);
         }
-        return new Evaluation(net.classes(), confusion);
+        return model.probabilities(x, b);
     }
 }

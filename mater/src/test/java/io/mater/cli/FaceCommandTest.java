@@ -11,6 +11,7 @@ import io.mater.engine.io.SafeTensors;
 import io.mater.face.FaceNet;
 import io.mater.face.FaceTrainer;
 import io.mater.face.Fer2013;
+import io.mater.face.Views;
 import io.mater.train.Progress;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -99,8 +100,15 @@ class FaceCommandTest {
         Path outDir = tmp.resolve("cli/eval");
         var ev = run("face", "evaluate", "--model", m.toString(), "--data", data.toString(), "--out", outDir.toString());
         assertEquals(0, ev.code(), ev.err());
-        var expected = FaceTrainer.evaluate(FaceNet.load(m), Fer2013.load(data.resolve("public-test"), FaceNet.FER_CLASSES, 0), 3);
-        assertTrue(ev.out().contains(String.format(Locale.ROOT, "14 images, accuracy %.4f", expected.accuracy())), ev.out());
+        var expected = FaceTrainer.evaluate(FaceNet.load(m), Fer2013.load(data.resolve("public-test"), FaceNet.FER_CLASSES, 0), 3, new Views(true, 3));
+        assertTrue(ev.out().contains(String.format(Locale.ROOT, "14 images, 18 views (face and mirror, each at the 9 shifts of {-3, 0, 3} px), accuracy %.4f",
+                expected.accuracy())), ev.out());
+        var single = run("face", "evaluate", "--model", m.toString(), "--data", data.toString(), "--out", outDir.toString(), "--tta", "none");
+        var expectedSingle = FaceTrainer.evaluate(FaceNet.load(m), Fer2013.load(data.resolve("public-test"), FaceNet.FER_CLASSES, 0), 3);
+        assertTrue(single.out().contains(String.format(Locale.ROOT, "14 images, 1 view (the face alone), accuracy %.4f", expectedSingle.accuracy())), single.out());
+        var bad = run("face", "evaluate", "--model", m.toString(), "--data", data.toString(), "--tta", "ten");
+        assertEquals(2, bad.code(), bad.out());
+        assertTrue(bad.err().contains("--tta must be none, mirror or grid, got 'ten'"), bad.err());
         for (String f : List.of("confusion.png", "confusion.svg", "confusion.csv")) assertTrue(Files.size(outDir.resolve(f)) > 0, f);
         List<String> rows = Files.readAllLines(outDir.resolve("confusion.csv"));
         assertEquals(8, rows.size());
@@ -223,11 +231,11 @@ class FaceCommandTest {
         for (int k = 0; k < 7; k++) assertTrue(pr.out().contains(String.format(Locale.ROOT, " %s %.3f", FaceNet.FER_CLASSES.get(k), p[k])), pr.out());
 
         Path outDir = tmp.resolve("ref/eval");
-        var ev = run("face", "evaluate", "--model", m.toString(), "--data", data.toString(), "--out", outDir.toString());
+        var ev = run("face", "evaluate", "--model", m.toString(), "--data", data.toString(), "--out", outDir.toString(), "--tta", "mirror");
         assertEquals(0, ev.code(), ev.err());
-        var expected = FaceTrainer.evaluate(model, Fer2013.load(data.resolve("public-test"), FaceNet.FER_CLASSES, 0), 4);
+        var expected = FaceTrainer.evaluate(model, Fer2013.load(data.resolve("public-test"), FaceNet.FER_CLASSES, 0), 4, new Views(true, 0));
         assertEquals(14, expected.total());
-        assertTrue(ev.out().contains(String.format(Locale.ROOT, "14 images, accuracy %.4f", expected.accuracy())), ev.out());
+        assertTrue(ev.out().contains(String.format(Locale.ROOT, "14 images, 2 views (face and mirror), accuracy %.4f", expected.accuracy())), ev.out());
 
         // conv weights without a head: an embedder, not a classifier
         Path conv = fixture("vggm-bn-s8-96");
