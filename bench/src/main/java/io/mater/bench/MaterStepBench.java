@@ -1,6 +1,8 @@
 package io.mater.bench;
 
 import io.mater.engine.Autograd;
+import io.mater.engine.Backends;
+import io.mater.engine.Device;
 import io.mater.engine.Losses;
 import io.mater.engine.Parallel;
 import io.mater.engine.Rng;
@@ -28,6 +30,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * dropout 0.1; batch 64, T 8; the inputs are the 512-d window embeddings, as mater_ref.py's Mater takes them):
  * {@code step} is forward, cross-entropy, backward and one Adam update (train mode); {@code forward} one
  * inference pass (eval mode, no graph). bench/torch_mater.py times the same two things with PyTorch.
+ * Both run in a CPU memory scope, as the trainer's steps do, so their arrays are reused ({@code HeapPool}).
  * Run with {@code -prof gc} for the allocation rate per step.
  */
 @BenchmarkMode(Mode.AverageTime)
@@ -74,20 +77,23 @@ public class MaterStepBench {
     @Benchmark
     public float step() {
         model.train();
-        var out = model.forward(audio, video);
-        Tensor loss = Losses.crossEntropy(out.logits(), labels);
-        loss.backward();
-        adam.step();
-        adam.zeroGrad();
-        return loss.item();
+        try (var scope = Backends.of(Device.CPU).memoryScope()) { // as FoldTrainer: the step's arrays are reused
+            var out = model.forward(audio, video);
+            Tensor loss = Losses.crossEntropy(out.logits(), labels);
+            loss.backward();
+            adam.step();
+            for (Tensor s : adam.stateDict().values()) scope.keep(s); // Adam's moments outlive the step
+            adam.zeroGrad();
+            return loss.item();
+        }
     }
 
     /** One inference pass (eval mode, no autograd graph). */
     @Benchmark
     public Tensor forward() {
         model.eval();
-        try (var ignored = Autograd.noGrad()) {
-            return model.forward(audio, video).logits();
+        try (var scope = Backends.of(Device.CPU).memoryScope(); var ignored = Autograd.noGrad()) {
+            return scope.keep(model.forward(audio, video).logits());
         }
     }
 }

@@ -69,29 +69,85 @@ public final class Autograd {
         List<Tensor> order = topologicalOrder(root);
         var grads = new IdentityHashMap<Tensor, Tensor>();
         grads.put(root, gradOut);
+        var spent = new GradientArrays(gradOut);
         try (var ignored = noGrad()) {
             for (int i = order.size() - 1; i >= 0; i--) {
                 Tensor t = order.get(i);
                 Tensor g = grads.remove(t);
                 if (g == null) continue;
+                spent.unref(g);
                 if (t.gradFn == null) {
-                    if (t.requiresGrad()) t.accumulateGrad(g);
+                    if (t.requiresGrad()) spent.keep(t.accumulateGrad(g));
                     continue;
                 }
-                if (t.retainsGrad()) t.accumulateGrad(g);
+                if (t.retainsGrad()) spent.keep(t.accumulateGrad(g));
                 var fn = t.gradFn;
                 Tensor[] gs = fn.backward().apply(g);
+                spent.dead(g);
                 for (int j = 0; j < fn.inputs().length; j++) {
                     Tensor in = fn.inputs()[j];
-                    if (in == null || !in.requiresGrad() || gs[j] == null) continue;
                     Tensor gj = gs[j];
+                    if (gj == null) continue;
+                    if (in == null || !in.requiresGrad()) {
+                        spent.dead(gj);
+                        continue;
+                    }
                     if (!java.util.Arrays.equals(gj.shape(), in.shape()))
                         throw new IllegalStateException("backward of " + fn.op() + " produced gradient " + Shape.str(gj.shape())
                                 + " for input " + j + " of shape " + Shape.str(in.shape()));
-                    grads.merge(in, gj, Tensor::add);
+                    Tensor prev = grads.get(in);
+                    Tensor sum = prev == null ? gj : prev.add(gj);
+                    grads.put(in, sum);
+                    spent.ref(sum);
+                    if (prev != null) {
+                        spent.unref(prev);
+                        spent.dead(prev);
+                        spent.dead(gj);
+                    }
                 }
+                spent.recycle();
                 if (!retainGraph) t.gradFn = GradFn.FREED;
             }
+        }
+    }
+
+    /**
+     * The gradient arrays of one backward pass inside a CPU memory scope: an array that backward made, that no pending
+     * gradient shares and that no leaf kept goes back to the {@link HeapPool} as soon as it is spent, so a training
+     * step's backward reuses its own gradient memory. Counted per storage, since backward functions return views and
+     * the same tensor for several inputs. Arrays made before backward (the activations) are never touched.
+     */
+    private static final class GradientArrays {
+        private final long since = HeapPool.mark();
+        private final IdentityHashMap<Storage, int[]> pending = new IdentityHashMap<>();
+        private final IdentityHashMap<Storage, Boolean> kept = new IdentityHashMap<>();
+        private final List<Storage> dead = new ArrayList<>();
+
+        GradientArrays(Tensor gradOut) {
+            kept.put(gradOut.storage(), true);
+        }
+
+        void ref(Tensor g) {
+            pending.computeIfAbsent(g.storage(), s -> new int[1])[0]++;
+        }
+
+        void unref(Tensor g) {
+            int[] c = pending.get(g.storage());
+            if (c != null && --c[0] == 0) pending.remove(g.storage());
+        }
+
+        /** A storage now held by a leaf's (or a retained) grad: never recycled. */
+        void keep(Tensor grad) {
+            kept.put(grad.storage(), true);
+        }
+
+        void dead(Tensor g) {
+            dead.add(g.storage());
+        }
+
+        void recycle() {
+            for (Storage s : dead) if (!pending.containsKey(s) && !kept.containsKey(s)) HeapPool.recycle(s, since);
+            dead.clear();
         }
     }
 

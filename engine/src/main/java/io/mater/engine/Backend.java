@@ -12,11 +12,11 @@ package io.mater.engine;
 public interface Backend {
     Device device();
 
-    // ------------------------------------------------------------------ memory accounting (device backends)
+    // ------------------------------------------------------------------ memory scopes and accounting
 
     /**
      * Opens a memory scope on the calling thread: device memory allocated until it closes is freed then,
-     * except the tensors it keeps. The CPU's does nothing.
+     * except the tensors it keeps. The CPU's recycles the arrays of the tensors made inside ({@link HeapPool}).
      */
     default MemoryScope memoryScope() {
         return MemoryScope.NONE;

@@ -5,7 +5,8 @@ package io.mater.engine;
  * it frees the device memory of every tensor allocated inside it, except the tensors passed to
  * {@link #keep}, which move to the enclosing scope (or to none). A training step runs in one scope so
  * that its activations and gradients are freed deterministically, not when the garbage collector runs.
- * Heap tensors are not affected; on the CPU the scope does nothing.
+ * On the CPU the arrays of the tensors made inside go back to a pool that later scopes reuse ({@link HeapPool});
+ * a freed tensor throws when used, on every backend.
  */
 public interface MemoryScope extends AutoCloseable {
     /** The scope of a backend without device memory. */

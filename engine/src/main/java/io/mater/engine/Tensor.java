@@ -278,9 +278,11 @@ public final class Tensor {
         grad = g;
     }
 
-    void accumulateGrad(Tensor g) {
+    /** Adds g to this tensor's grad; returns the grad. */
+    Tensor accumulateGrad(Tensor g) {
         Tensor c = g.isContiguous() && g.offset == 0 && g.storage.floats() == g.numel() ? g : g.backend().contiguous(g);
         grad = grad == null ? c.detach() : grad.add(c).detach();
+        return grad;
     }
 
     /** Back-propagates from a one-element tensor (d self / d self = 1). */

@@ -1,5 +1,6 @@
 package io.mater.face;
 
+import io.mater.engine.Backends;
 import io.mater.engine.Losses;
 import io.mater.engine.Rng;
 import io.mater.engine.Tensor;
@@ -187,16 +188,21 @@ public final class FaceTrainer {
                     augment(train.pixels(), idx, mean, std, config.shift(), orderRng, xb, i);
                     yb[i] = train.labels()[idx];
                 }
-                var x = Tensor.of(xb.clone(), b, 1, Fer2013.SIZE, Fer2013.SIZE);
-                var y = Tensor.of(yb.clone(), b);
-                Tensor logits = net.logits(x);
-                Tensor loss = Losses.crossEntropy(logits, y);
-                net.zeroGrad();
-                loss.backward();
-                opt.step();
-                lossSum += loss.item() * b;
-                float[] pred = logits.detach().argmax(1, false).data();
-                for (int i = 0; i < b; i++) if ((int) pred[i] == (int) yb[i]) correct++;
+                // One step in a CPU memory scope: the next step reuses its arrays (HeapPool).
+                try (var scope = Backends.cpu().memoryScope()) {
+                    var x = Tensor.of(xb.clone(), b, 1, Fer2013.SIZE, Fer2013.SIZE);
+                    var y = Tensor.of(yb.clone(), b);
+                    Tensor logits = net.logits(x);
+                    Tensor loss = Losses.crossEntropy(logits, y);
+                    net.zeroGrad();
+                    loss.backward();
+                    opt.step();
+                    for (Tensor s : opt.stateDict().values()) scope.keep(s); // AdamW's moments outlive the step
+                    net.zeroGrad(); // the gradients are freed with the scope
+                    lossSum += loss.item() * b;
+                    float[] pred = logits.detach().argmax(1, false).data();
+                    for (int i = 0; i < b; i++) if ((int) pred[i] == (int) yb[i]) correct++;
+                }
                 seen += b;
                 double secs = (System.nanoTime() - start) / 1e9;
                 progress.update(step + 1, String.format(Locale.ROOT, "loss %.4f acc %.3f %.0f img/s lr %.2e", lossSum / seen, (double) correct / seen, seen / secs, lr));

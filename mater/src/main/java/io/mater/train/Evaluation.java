@@ -3,6 +3,7 @@ package io.mater.train;
 import io.mater.data.Dataset;
 import io.mater.engine.Autograd;
 import io.mater.engine.Losses;
+import io.mater.engine.MemoryScope;
 import io.mater.engine.Tensor;
 import io.mater.model.Mater;
 import java.util.ArrayList;
@@ -38,7 +39,9 @@ public record Evaluation(int clips, double loss, Map<String, Double> accuracy, M
         var backend = io.mater.engine.Backends.of(device);
         try (var ignored = Autograd.noGrad()) {
             for (int from = 0; from < n; from += batch) {
-                try (var scope = backend.memoryScope()) { // frees this batch's device memory
+                // A scope frees this batch's device memory. Not on the CPU: there a no-grad batch's intermediates die
+                // as they go, and a heap scope would hold them all (about 1 GB at batch 256, paper size) to its end.
+                try (var scope = device.isCpu() ? MemoryScope.NONE : backend.memoryScope()) {
                     int to = Math.min(n, from + batch);
                     int[] idx = new int[to - from];
                     for (int i = 0; i < idx.length; i++) idx[i] = from + i;

@@ -4,6 +4,8 @@ import io.mater.engine.Backend;
 import io.mater.engine.BinaryOp;
 import io.mater.engine.Conv2dSpec;
 import io.mater.engine.Device;
+import io.mater.engine.HeapPool;
+import io.mater.engine.MemoryScope;
 import io.mater.engine.Pool2dSpec;
 import io.mater.engine.ReduceOp;
 import io.mater.engine.Shape;
@@ -26,8 +28,9 @@ public final class CpuBackend implements Backend {
         return ((Storage.Heap) t.storage()).data();
     }
 
+    /** A zeroed contiguous tensor; its array comes from the {@link HeapPool} inside a memory scope. */
     static Tensor newTensor(int[] shape) {
-        return Tensor.of(new float[Shape.numelInt(shape)], shape);
+        return Tensor.wrap(HeapPool.allocate(Shape.numelInt(shape)), shape);
     }
 
     /** t itself when contiguous (at any offset), else a contiguous copy. */
@@ -36,6 +39,12 @@ public final class CpuBackend implements Backend {
     }
 
     // ------------------------------------------------------------------ memory
+
+    /** Arrays of tensors made inside the scope are reused by later scopes ({@link HeapPool}). */
+    @Override
+    public MemoryScope memoryScope() {
+        return HeapPool.open();
+    }
 
     @Override
     public Tensor zeros(int[] shape) {
@@ -51,12 +60,14 @@ public final class CpuBackend implements Backend {
     @Override
     public float[] download(Tensor t) {
         int n = t.numel();
+        float[] out = new float[n]; // never a pooled array: the caller owns it
         if (t.isContiguous()) {
-            float[] out = new float[n];
             System.arraycopy(data(t), t.offset(), out, 0, n);
-            return out;
+        } else {
+            int[] shape = t.shape();
+            Strided.copy(data(t), t.offset(), t.strides(), out, 0, Shape.contiguousStrides(shape), shape, false);
         }
-        return data(contiguous(t));
+        return out;
     }
 
     @Override

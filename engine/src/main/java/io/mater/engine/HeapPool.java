@@ -1,0 +1,136 @@
+package io.mater.engine;
+
+import java.util.ArrayDeque;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Buffer reuse on the CPU. Inside a memory scope of the CPU backend ({@link Backend#memoryScope()}), the arrays of
+ * the tensors that ops create come from a per-thread pool; closing the scope gives back those it did not
+ * {@link MemoryScope#keep keep}, and the next scope (the next training step) takes the same arrays again instead
+ * of allocating about a gigabyte for the garbage collector (MATER's paper step). Outside a scope, and on threads
+ * without one, arrays are plain {@code new float[n]}.
+ *
+ * <p>Reused arrays are zeroed first, so results are bit-identical with and without scopes. A tensor used after its
+ * scope closed throws ({@link Storage.Heap#data()}) rather than reading an array that another tensor now owns,
+ * which is also how a device backend behaves. Only a raw {@code float[]} taken from {@link Tensor#data()} inside the
+ * scope and held past it escapes that check.
+ *
+ * <p>A scope holds every array made inside it until it closes, except the gradients that {@link Tensor#backward()}
+ * makes and consumes, which it gives back as it goes. So a scope suits a training step, whose activations live
+ * until backward anyway (MATER's paper step: a live set of about 1 GB with or without the scope), and not a long
+ * no-grad loop, whose intermediates the garbage collector would free as they die.
+ *
+ * <p>The pool never holds more than what the last outermost scope gave back: when an outermost scope closes, arrays
+ * still unused from earlier scopes are dropped for the garbage collector.
+ */
+public final class HeapPool {
+    /** Arrays shorter than this are not pooled: the bookkeeping would cost more than the allocation. */
+    public static final int MIN_FLOATS = 1024;
+
+    private static final ThreadLocal<HeapPool> POOL = ThreadLocal.withInitial(HeapPool::new);
+
+    private final ArrayDeque<Scope> scopes = new ArrayDeque<>();
+    /** Free arrays by length. */
+    private Map<Integer, ArrayDeque<float[]>> free = new HashMap<>();
+    private long reused, allocated, serial;
+
+    private HeapPool() {}
+
+    /** Opens a scope on the calling thread. */
+    public static MemoryScope open() {
+        var pool = POOL.get();
+        var s = pool.new Scope();
+        pool.scopes.push(s);
+        return s;
+    }
+
+    /** Zeroed storage of n floats: from the pool inside a scope, else a new array. */
+    public static Storage.Heap allocate(int n) {
+        if (n < MIN_FLOATS) return new Storage.Heap(new float[n]);
+        var pool = POOL.get();
+        var scope = pool.scopes.peek();
+        if (scope == null) return new Storage.Heap(new float[n]);
+        var list = pool.free.get(n);
+        float[] a = list == null ? null : list.poll();
+        if (a == null) {
+            a = new float[n];
+            pool.allocated += n;
+        } else {
+            Arrays.fill(a, 0f);
+            pool.reused += n;
+        }
+        var heap = new Storage.Heap(a);
+        heap.serial = ++pool.serial;
+        scope.owned.add(heap);
+        return heap;
+    }
+
+    /** A mark for {@link #recycle}: arrays lent after this call have a later serial. */
+    static long mark() {
+        return POOL.get().serial;
+    }
+
+    /**
+     * Gives s's array back to the pool now, before its scope closes, if the calling thread's open scopes lent it
+     * after mark {@code since}. For autograd: gradients it made during one backward and no longer needs.
+     */
+    static void recycle(Storage s, long since) {
+        if (!(s instanceof Storage.Heap h) || h.serial <= since) return;
+        var pool = POOL.get();
+        for (var scope : pool.scopes) {
+            if (scope.owned.remove(h)) {
+                float[] a = h.release();
+                if (a != null) pool.give(a);
+                return;
+            }
+        }
+    }
+
+    /** Floats the calling thread's scopes have allocated afresh and taken from the pool, since it started. */
+    public static long[] counts() {
+        var pool = POOL.get();
+        return new long[] {pool.allocated, pool.reused};
+    }
+
+    private void give(float[] a) {
+        free.computeIfAbsent(a.length, k -> new ArrayDeque<>()).push(a);
+    }
+
+    /** A scope on the calling thread; a nested scope hands what it keeps to the enclosing one. */
+    private final class Scope implements MemoryScope {
+        final Set<Storage.Heap> owned = new LinkedHashSet<>();
+        private boolean closed;
+
+        @Override
+        public Tensor keep(Tensor t) {
+            if (t == null || !(t.storage() instanceof Storage.Heap h) || !owned.remove(h)) return t;
+            boolean below = false;
+            for (var s : scopes) { // innermost first
+                if (below) {
+                    s.owned.add(h);
+                    break;
+                }
+                below = s == this;
+            }
+            return t;
+        }
+
+        @Override
+        public void close() {
+            if (closed) return;
+            if (scopes.peek() != this) throw new IllegalStateException("memory scopes must close innermost first");
+            scopes.pop();
+            closed = true;
+            if (scopes.isEmpty()) free = new HashMap<>(); // what earlier scopes left unused goes to the GC
+            for (var h : owned) {
+                float[] a = h.release();
+                if (a != null) give(a);
+            }
+            owned.clear();
+        }
+    }
+}
