@@ -14,7 +14,8 @@ import java.util.Set;
  * of allocating about a gigabyte for the garbage collector (MATER's paper step). Outside a scope, and on threads
  * without one, arrays are plain {@code new float[n]}.
  *
- * <p>Reused arrays are zeroed first, so results are bit-identical with and without scopes. A tensor used after its
+ * <p>Reused arrays are zeroed first (unless the op writes every element), so results are bit-identical with and
+ * without scopes. A tensor used after its
  * scope closed throws ({@link Storage.Heap#data()}) rather than reading an array that another tensor now owns,
  * which is also how a device backend behaves. Only a raw {@code float[]} taken from {@link Tensor#data()} inside the
  * scope and held past it escapes that check.
@@ -50,6 +51,19 @@ public final class HeapPool {
 
     /** Zeroed storage of n floats: from the pool inside a scope, else a new array. */
     public static Storage.Heap allocate(int n) {
+        return allocate(n, true);
+    }
+
+    /**
+     * Storage of n floats for an op that writes every element: a reused array is not zeroed (a new one is, as Java
+     * arrays are). An op that leaves any element unwritten must use {@link #allocate(int)}, or its results would
+     * depend on what the array held before.
+     */
+    public static Storage.Heap allocateForWrite(int n) {
+        return allocate(n, false);
+    }
+
+    private static Storage.Heap allocate(int n, boolean zero) {
         if (n < MIN_FLOATS) return new Storage.Heap(new float[n]);
         var pool = POOL.get();
         var scope = pool.scopes.peek();
@@ -60,7 +74,7 @@ public final class HeapPool {
             a = new float[n];
             pool.allocated += n;
         } else {
-            Arrays.fill(a, 0f);
+            if (zero) Arrays.fill(a, 0f);
             pool.reused += n;
         }
         var heap = new Storage.Heap(a);

@@ -46,6 +46,32 @@ class HeapPoolTest {
         }
     }
 
+    /** matmul, unary and binary ops skip zeroing reused arrays: they must write every element, odd sizes too. */
+    @Test
+    void opsThatSkipZeroingWriteEveryElement() {
+        var rng = new Rng(3);
+        var a = Tensor.randn(rng, 3, 37, 29);
+        var b = Tensor.randn(rng, 29, 41);
+        var bias = Tensor.randn(rng, 41);
+        var empty = Tensor.zeros(23, 0);
+        var wide = Tensor.randn(rng, 0, 1111);
+        java.util.function.Supplier<Tensor[]> ops = () -> new Tensor[] {
+                a.matmul(b), a.matmul(b).add(bias), a.transpose(1, 2).transpose(1, 2).exp(), a.mul(a.narrow(2, 0, 1)),
+                empty.matmul(wide), a.reshape(3 * 37 * 29).neg()};
+        var expected = ops.get();
+        try (var ignored = CPU.memoryScope()) {} // empty the pool
+        try (var ignored = CPU.memoryScope()) { // fill it with NaN arrays of every size the ops will ask for
+            for (var t : expected) if (t.numel() > 0) CPU.fill(CPU.zeros(t.shape()), Float.NaN);
+            CPU.fill(CPU.zeros(new int[] {3, 37, 41}), Float.NaN);
+        }
+        try (var ignored = CPU.memoryScope()) {
+            long reusedBefore = reused();
+            var got = ops.get();
+            assertTrue(reused() > reusedBefore);
+            for (int i = 0; i < got.length; i++) assertArrayEquals(expected[i].toArray(), got[i].toArray(), "op " + i);
+        }
+    }
+
     @Test
     void outsideAScopeAndBelowTheThresholdArraysAreNotPooled() {
         long before = fresh() + reused();

@@ -33,6 +33,11 @@ public final class CpuBackend implements Backend {
         return Tensor.wrap(HeapPool.allocate(Shape.numelInt(shape)), shape);
     }
 
+    /** As {@link #newTensor}, for an op that writes every element: a reused array is not zeroed first. */
+    static Tensor newOutput(int[] shape) {
+        return Tensor.wrap(HeapPool.allocateForWrite(Shape.numelInt(shape)), shape);
+    }
+
     /** t itself when contiguous (at any offset), else a contiguous copy. */
     static Tensor dense(Tensor t) {
         return t.isContiguous() ? t : INSTANCE.contiguous(t);
@@ -132,7 +137,7 @@ public final class CpuBackend implements Backend {
     @Override
     public Tensor unary(UnaryOp op, Tensor a, float p, float q) {
         int[] shape = a.shape();
-        Tensor out = newTensor(shape);
+        Tensor out = newOutput(shape);
         float[] x = data(a), y = data(out);
         var l = Strided.coalesce(shape, out.strides(), a.strides());
         int xs = l.innerStride(1);
@@ -143,7 +148,7 @@ public final class CpuBackend implements Backend {
     @Override
     public Tensor binary(BinaryOp op, Tensor a, Tensor b) {
         int[] shape = Shape.broadcast(a.shape(), b.shape());
-        Tensor out = newTensor(shape);
+        Tensor out = newOutput(shape);
         float[] xa = data(a), xb = data(b), y = data(out);
         var l = Strided.coalesce(shape, out.strides(),
                 Shape.broadcastStrides(a.shape(), a.strides(), shape), Shape.broadcastStrides(b.shape(), b.strides(), shape));
@@ -302,7 +307,7 @@ public final class CpuBackend implements Backend {
         int[] outShape = java.util.Arrays.copyOf(batch, batch.length + 2);
         outShape[batch.length] = m;
         outShape[batch.length + 1] = n;
-        Tensor out = newTensor(outShape);
+        Tensor out = newOutput(outShape); // every element: GEMMs with beta 0, or the bias rows first
         float[] c = data(out);
         int nb = (int) Shape.numel(batch);
         float beta = 0f;
