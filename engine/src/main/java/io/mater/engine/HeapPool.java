@@ -3,9 +3,8 @@ package io.mater.engine;
 import java.util.ArrayDeque;
 import java.util.Arrays;
 import java.util.HashMap;
-import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * Buffer reuse on the CPU. Inside a memory scope of the CPU backend ({@link Backend#memoryScope()}), the arrays of
@@ -32,9 +31,12 @@ public final class HeapPool {
     /** Arrays shorter than this are not pooled: the bookkeeping would cost more than the allocation. */
     public static final int MIN_FLOATS = 1024;
 
+    /** The calling thread's free arrays and counts. */
     private static final ThreadLocal<HeapPool> POOL = ThreadLocal.withInitial(HeapPool::new);
+    /** The CPU's scopes: what they own is storage lent from the pool of the thread that opened them. */
+    private static final ScopeStack<Storage.Heap> SCOPES = new ScopeStack<>(
+            t -> t.storage() instanceof Storage.Heap h && h.serial > 0 ? h : null, HeapPool::giveBack);
 
-    private final ArrayDeque<Scope> scopes = new ArrayDeque<>();
     /** Free arrays by length. */
     private Map<Integer, ArrayDeque<float[]>> free = new HashMap<>();
     private long reused, allocated, serial;
@@ -43,10 +45,7 @@ public final class HeapPool {
 
     /** Opens a scope on the calling thread. */
     public static MemoryScope open() {
-        var pool = POOL.get();
-        var s = pool.new Scope();
-        pool.scopes.push(s);
-        return s;
+        return SCOPES.open();
     }
 
     /** Zeroed storage of n floats: from the pool inside a scope, else a new array. */
@@ -64,10 +63,8 @@ public final class HeapPool {
     }
 
     private static Storage.Heap allocate(int n, boolean zero) {
-        if (n < MIN_FLOATS) return new Storage.Heap(new float[n]);
+        if (n < MIN_FLOATS || !SCOPES.isOpen()) return new Storage.Heap(new float[n]);
         var pool = POOL.get();
-        var scope = pool.scopes.peek();
-        if (scope == null) return new Storage.Heap(new float[n]);
         var list = pool.free.get(n);
         float[] a = list == null ? null : list.poll();
         if (a == null) {
@@ -79,7 +76,7 @@ public final class HeapPool {
         }
         var heap = new Storage.Heap(a);
         heap.serial = ++pool.serial;
-        scope.owned.add(heap);
+        SCOPES.adopt(heap);
         return heap;
     }
 
@@ -93,15 +90,7 @@ public final class HeapPool {
      * after mark {@code since}. For autograd: gradients it made during one backward and no longer needs.
      */
     static void recycle(Storage s, long since) {
-        if (!(s instanceof Storage.Heap h) || h.serial <= since) return;
-        var pool = POOL.get();
-        for (var scope : pool.scopes) {
-            if (scope.owned.remove(h)) {
-                float[] a = h.release();
-                if (a != null) pool.give(a);
-                return;
-            }
-        }
+        if (s instanceof Storage.Heap h && h.serial > since && SCOPES.disown(h)) giveBack(List.of(h), false);
     }
 
     /** Floats the calling thread's scopes have allocated afresh and taken from the pool, since it started. */
@@ -110,41 +99,14 @@ public final class HeapPool {
         return new long[] {pool.allocated, pool.reused};
     }
 
-    private void give(float[] a) {
-        free.computeIfAbsent(a.length, k -> new ArrayDeque<>()).push(a);
-    }
-
-    /** A scope on the calling thread; a nested scope hands what it keeps to the enclosing one. */
-    private final class Scope implements MemoryScope {
-        final Set<Storage.Heap> owned = new LinkedHashSet<>();
-        private boolean closed;
-
-        @Override
-        public Tensor keep(Tensor t) {
-            if (t == null || !(t.storage() instanceof Storage.Heap h) || !owned.remove(h)) return t;
-            boolean below = false;
-            for (var s : scopes) { // innermost first
-                if (below) {
-                    s.owned.add(h);
-                    break;
-                }
-                below = s == this;
-            }
-            return t;
-        }
-
-        @Override
-        public void close() {
-            if (closed) return;
-            if (scopes.peek() != this) throw new IllegalStateException("memory scopes must close innermost first");
-            scopes.pop();
-            closed = true;
-            if (scopes.isEmpty()) free = new HashMap<>(); // what earlier scopes left unused goes to the GC
-            for (var h : owned) {
-                float[] a = h.release();
-                if (a != null) give(a);
-            }
-            owned.clear();
+    /** Takes the arrays of a closing scope (or of recycled gradients) back; an outermost close first drops what
+     * earlier scopes left unused, for the garbage collector. */
+    private static void giveBack(List<Storage.Heap> heaps, boolean outermost) {
+        var pool = POOL.get();
+        if (outermost) pool.free = new HashMap<>();
+        for (var h : heaps) {
+            float[] a = h.release();
+            if (a != null) pool.free.computeIfAbsent(a.length, k -> new ArrayDeque<>()).push(a);
         }
     }
 }
