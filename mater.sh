@@ -104,8 +104,8 @@ build_jar() {
 }
 
 JVM_OPTS=(--add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED)
-# The parallel collector unless MATER_JAVA_OPTS picks one: a training step allocates its activations afresh
-# and G1 made it 1.14x slower idle, 1.8x with other work on the 2 cores.
+# The parallel collector unless MATER_JAVA_OPTS picks one: G1 made the paper training step 1.14x slower idle,
+# 1.8x with other work on the 2 cores (measured before steps reused their arrays; see README, Performance).
 case " ${MATER_JAVA_OPTS:-} " in *" -XX:+Use"*GC" "*) ;; *) JVM_OPTS+=(-XX:+UseParallelGC) ;; esac
 
 case "${1:-}" in
