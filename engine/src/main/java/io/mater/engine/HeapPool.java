@@ -1,5 +1,6 @@
 package io.mater.engine;
 
+import java.lang.ref.SoftReference;
 import java.util.ArrayDeque;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -25,7 +26,8 @@ import java.util.Map;
  * no-grad loop, whose intermediates the garbage collector would free as they die.
  *
  * <p>The pool never holds more than what the last outermost scope gave back: when an outermost scope closes, arrays
- * still unused from earlier scopes are dropped for the garbage collector.
+ * still unused from earlier scopes are dropped for the garbage collector. It holds them softly, so a pool left
+ * behind by a finished training loop does not pin its memory when the heap runs short.
  */
 public final class HeapPool {
     /** Arrays shorter than this are not pooled: the bookkeeping would cost more than the allocation. */
@@ -37,8 +39,8 @@ public final class HeapPool {
     private static final ScopeStack<Storage.Heap> SCOPES = new ScopeStack<>(
             t -> t.storage() instanceof Storage.Heap h && h.serial > 0 ? h : null, HeapPool::giveBack);
 
-    /** Free arrays by length. */
-    private Map<Integer, ArrayDeque<float[]>> free = new HashMap<>();
+    /** Free arrays by length, softly held: under memory pressure the collector may take them back. */
+    private Map<Integer, ArrayDeque<SoftReference<float[]>>> free = new HashMap<>();
     private long reused, allocated, serial;
 
     private HeapPool() {}
@@ -66,7 +68,8 @@ public final class HeapPool {
         if (n < MIN_FLOATS || !SCOPES.isOpen()) return new Storage.Heap(new float[n]);
         var pool = POOL.get();
         var list = pool.free.get(n);
-        float[] a = list == null ? null : list.poll();
+        float[] a = null;
+        while (a == null && list != null && !list.isEmpty()) a = list.poll().get();
         if (a == null) {
             a = new float[n];
             pool.allocated += n;
@@ -106,7 +109,7 @@ public final class HeapPool {
         if (outermost) pool.free = new HashMap<>();
         for (var h : heaps) {
             float[] a = h.release();
-            if (a != null) pool.free.computeIfAbsent(a.length, k -> new ArrayDeque<>()).push(a);
+            if (a != null) pool.free.computeIfAbsent(a.length, k -> new ArrayDeque<>()).push(new SoftReference<>(a));
         }
     }
 }

@@ -7,6 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -99,6 +102,37 @@ class HeapPoolTest {
         assertThrows(IllegalStateException.class, () -> kept.get(0), "freed with the outer scope");
         assertEquals(4f, keptTwice.get(N - 1), "kept by every scope: the GC's");
         assertArrayEquals(Tensor.full(4f, N).data(), keptTwice.toArray());
+    }
+
+    /**
+     * A child JVM with a 96 MB heap: each round leaves a 40 MB array in the pool (a closed scope), then needs 40 MB
+     * outside any scope. A pool that held its arrays strongly would run out of memory in the second round.
+     */
+    @Test
+    void aPoolLeftBehindDoesNotPinItsMemory() throws Exception {
+        String javaBin = ProcessHandle.current().info().command().orElse("java");
+        String cp = Path.of("target", "classes") + java.io.File.pathSeparator + Path.of("target", "test-classes");
+        Process p = new ProcessBuilder(javaBin, "-Xmx96m", "-XX:+UseSerialGC", "-cp", cp, HeapPoolTest.class.getName())
+                .redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS), "child JVM did not finish");
+        assertEquals(0, p.exitValue(), "child failed:\n" + out);
+        assertTrue(out.contains("rounds=6"), out);
+    }
+
+    /** The child of {@link #aPoolLeftBehindDoesNotPinItsMemory}. */
+    public static void main(String[] args) {
+        int n = 10 << 20; // 40 MB of floats
+        int rounds = 0;
+        for (int r = 0; r < 6; r++) {
+            try (var ignored = CPU.memoryScope()) {
+                CPU.fill(CPU.zeros(new int[] {n}), 1f); // pooled; back in the pool when the scope closes
+            }
+            float[] plain = new float[n];
+            plain[n - 1] = r;
+            rounds++;
+        }
+        System.out.println("rounds=" + rounds);
     }
 
     @Test
