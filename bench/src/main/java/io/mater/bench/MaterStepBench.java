@@ -82,7 +82,7 @@ public class MaterStepBench {
             Tensor loss = Losses.crossEntropy(out.logits(), labels);
             loss.backward();
             adam.step();
-            for (Tensor s : adam.stateDict().values()) scope.keep(s); // Adam's moments outlive the step
+            adam.keepState(scope); // Adam's moments outlive the step
             adam.zeroGrad();
             return loss.item();
         }

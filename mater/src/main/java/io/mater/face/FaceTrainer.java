@@ -194,10 +194,9 @@ public final class FaceTrainer {
                     var y = Tensor.of(yb.clone(), b);
                     Tensor logits = net.logits(x);
                     Tensor loss = Losses.crossEntropy(logits, y);
-                    net.zeroGrad();
                     loss.backward();
                     opt.step();
-                    for (Tensor s : opt.stateDict().values()) scope.keep(s); // AdamW's moments outlive the step
+                    opt.keepState(scope); // AdamW's moments outlive the step
                     net.zeroGrad(); // the gradients are freed with the scope
                     lossSum += loss.item() * b;
                     float[] pred = logits.detach().argmax(1, false).data();

@@ -205,7 +205,7 @@ public final class FoldTrainer {
                 Tensor loss = Losses.crossEntropy(out.logits(), Tensor.of(lab, lab.length).to(device));
                 loss.backward();
                 optimizer.step();
-                for (Tensor s : optimizer.stateDict().values()) scope.keep(s); // Adam's moments outlive the step
+                optimizer.keepState(scope); // Adam's moments outlive the step
                 optimizer.zeroGrad();
                 lossSum += loss.item() * idx.length;
                 int[] pred = Metrics.argmax(out.logits().detach());

@@ -95,7 +95,7 @@ public class OpenClTrainingTest {
                     }
                 }
                 optDev.step();
-                for (Tensor s : optDev.stateDict().values()) scope.keep(s);
+                optDev.keepState(scope);
                 optDev.zeroGrad();
             }
             optCpu.step();

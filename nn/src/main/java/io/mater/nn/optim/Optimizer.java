@@ -1,5 +1,6 @@
 package io.mater.nn.optim;
 
+import io.mater.engine.MemoryScope;
 import io.mater.engine.Tensor;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -47,6 +48,14 @@ public abstract class Optimizer {
 
     /** State tensors by "param.state" name, plus scalar state as 1-element tensors (e.g. "step"). */
     public abstract Map<String, Tensor> stateDict();
+
+    /**
+     * Keeps the state tensors (made lazily by the first {@link #step()}, so possibly inside a training step's
+     * memory scope) alive after that scope closes.
+     */
+    public void keepState(MemoryScope scope) {
+        for (Tensor s : stateDict().values()) scope.keep(s);
+    }
 
     /** Restores what {@link #stateDict()} returned; every key must be present with the right shape. */
     public abstract void loadStateDict(Map<String, Tensor> state);
