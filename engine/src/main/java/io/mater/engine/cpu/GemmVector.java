@@ -11,9 +11,8 @@ import jdk.incubator.vector.VectorSpecies;
  * {@link io.mater.engine.Simd#ENABLED}.
  *
  * <p>Goto/BLIS structure: C is computed in MR x NR tiles (4 rows x 2 vectors) by a register-blocked FMA
- * micro-kernel. B is packed into NR-wide column slivers [p][NR] (whatever its transpose), A is packed into a
- * row-major [mc x kc] block (or read in place when it is not transposed and the problem is small), so the
- * micro-kernel sees one layout. K is cut into blocks of at most KC (the B sliver stays in L1), M into blocks of
+ * micro-kernel. B is packed into NR-wide column slivers [p][NR] (whatever its transpose), A into MR-row panels
+ * [p][MR] (whatever its transpose), so the micro-kernel sees one layout and reads one index of each per step. K is cut into blocks of at most KC (the B sliver stays in L1), M into blocks of
  * MC rows (the A block stays in L2), N into NC columns (the B panel stays in L3).
  *
  * <p>Determinism: each element of C is the same chain of FMAs over k whatever the tile, block or thread it
@@ -168,9 +167,7 @@ final class GemmVector {
         int kcMax = blockK(k);
         int ncMax = Math.min(NC, ceilDiv(n, NR) * NR);
         float[] bp = buf.b(kcMax * ncMax);
-        // A is read in place when it is row-major and small enough that conflict misses do not matter.
-        boolean packA = transA || (n > 4 * NR && (long) m * k > 64 * 1024);
-        float[] ap = packA ? buf.a(kcMax * Math.min(MC, m)) : a;
+        float[] ap = buf.a(kcMax * ceilDiv(Math.min(MC, m), MR) * MR);
         for (int jc = 0; jc < n; jc += NC) {
             int nc = Math.min(NC, n - jc);
             for (int pc = 0; pc < k; pc += kcMax) {
@@ -179,26 +176,12 @@ final class GemmVector {
                 packB(transB, b, bOff, ldb, pc, jc, kc, nc, bp);
                 for (int ic = 0; ic < m; ic += MC) {
                     int mc = Math.min(MC, m - ic);
-                    int aBase, rowStride;
-                    if (packA) {
-                        packA(transA, a, aOff, lda, ic, pc, mc, kc, ap);
-                        aBase = 0;
-                        rowStride = kc;
-                    } else {
-                        aBase = aOff + ic * lda + pc;
-                        rowStride = lda;
-                    }
+                    packA(transA, a, aOff, lda, ic, pc, mc, kc, ap);
                     for (int jr = 0; jr < nc; jr += NR) {
                         int nr = Math.min(NR, nc - jr);
                         for (int ir = 0; ir < mc; ir += MR) {
-                            int mr = Math.min(MR, mc - ir);
-                            // rows past the edge re-read the last real row; their results are not stored
-                            int a0 = aBase + ir * rowStride;
-                            int a1 = a0 + Math.min(1, mr - 1) * rowStride;
-                            int a2 = a0 + Math.min(2, mr - 1) * rowStride;
-                            int a3 = a0 + Math.min(3, mr - 1) * rowStride;
-                            kernel(kc, ap, a0, a1, a2, a3, bp, jr * kc, c, cOff + (ic + ir) * ldc + jc + jr, ldc,
-                                    mr, nr, alpha, bet, buf.tile);
+                            kernel(kc, ap, ir * kc, bp, jr * kc, NR, c, cOff + (ic + ir) * ldc + jc + jr, ldc,
+                                    Math.min(MR, mc - ir), nr, alpha, bet, buf.tile);
                         }
                     }
                 }
@@ -208,19 +191,13 @@ final class GemmVector {
 
     /**
      * Small problems with B not transposed: B is read in place (only a last partial sliver of columns is copied,
-     * zero-padded, so no row of B is read past its end), A in place or, when transposed, copied row-major once.
+     * zero-padded, so no row of B is read past its end); A is packed once.
      */
     private static void direct(boolean transA, int m, int n, int k, float alpha, float[] a, int aOff, int lda,
                                float[] b, int bOff, int ldb, float beta, float[] c, int cOff, int ldc) {
         var buf = BUFFERS.get();
-        float[] ap = a;
-        int aBase = aOff, rowStride = lda;
-        if (transA) {
-            ap = buf.a(m * k);
-            packA(true, a, aOff, lda, 0, 0, m, k, ap);
-            aBase = 0;
-            rowStride = k;
-        }
+        float[] ap = buf.a(ceilDiv(m, MR) * MR * k);
+        packA(transA, a, aOff, lda, 0, 0, m, k, ap);
         for (int jr = 0; jr < n; jr += NR) {
             int nr = Math.min(NR, n - jr);
             float[] bq = b;
@@ -232,95 +209,18 @@ final class GemmVector {
                 bStride = NR;
             }
             for (int ir = 0; ir < m; ir += MR) {
-                int mr = Math.min(MR, m - ir);
-                int a0 = aBase + ir * rowStride;
-                int a1 = a0 + Math.min(1, mr - 1) * rowStride;
-                int a2 = a0 + Math.min(2, mr - 1) * rowStride;
-                int a3 = a0 + Math.min(3, mr - 1) * rowStride;
-                kernelStrided(k, ap, a0, a1, a2, a3, bq, bBase, bStride, c, cOff + ir * ldc + jr, ldc, mr, nr, alpha, beta,
-                        buf.tile);
+                kernel(k, ap, ir * k, bq, bBase, bStride, c, cOff + ir * ldc + jr, ldc, Math.min(MR, m - ir), nr,
+                        alpha, beta, buf.tile);
             }
-        }
-    }
-
-    /** {@link #kernel} with B rows bStride apart instead of packed (the same arithmetic). */
-    private static void kernelStrided(int k, float[] a, int a0, int a1, int a2, int a3, float[] b, int bOff, int bStride,
-                                      float[] c, int cOff, int ldc, int mr, int nr, float alpha, float beta, float[] tile) {
-        var c00 = FloatVector.zero(S);
-        var c01 = c00;
-        var c10 = c00;
-        var c11 = c00;
-        var c20 = c00;
-        var c21 = c00;
-        var c30 = c00;
-        var c31 = c00;
-        for (int p = 0; p < k; p++) {
-            int bi = bOff + p * bStride;
-            var b0 = FloatVector.fromArray(S, b, bi);
-            var b1 = FloatVector.fromArray(S, b, bi + L);
-            var x = FloatVector.broadcast(S, a[a0 + p]);
-            c00 = x.fma(b0, c00);
-            c01 = x.fma(b1, c01);
-            x = FloatVector.broadcast(S, a[a1 + p]);
-            c10 = x.fma(b0, c10);
-            c11 = x.fma(b1, c11);
-            x = FloatVector.broadcast(S, a[a2 + p]);
-            c20 = x.fma(b0, c20);
-            c21 = x.fma(b1, c21);
-            x = FloatVector.broadcast(S, a[a3 + p]);
-            c30 = x.fma(b0, c30);
-            c31 = x.fma(b1, c31);
-        }
-        if (mr == MR && nr == NR) {
-            // C = alpha * acc + beta * C, in the same operation order as storeEdge
-            if (alpha != 1f) {
-                c00 = c00.mul(alpha);
-                c01 = c01.mul(alpha);
-                c10 = c10.mul(alpha);
-                c11 = c11.mul(alpha);
-                c20 = c20.mul(alpha);
-                c21 = c21.mul(alpha);
-                c30 = c30.mul(alpha);
-                c31 = c31.mul(alpha);
-            }
-            int i0 = cOff, i1 = i0 + ldc, i2 = i1 + ldc, i3 = i2 + ldc;
-            if (beta != 0f) {
-                c00 = c00.add(FloatVector.fromArray(S, c, i0).mul(beta));
-                c01 = c01.add(FloatVector.fromArray(S, c, i0 + L).mul(beta));
-                c10 = c10.add(FloatVector.fromArray(S, c, i1).mul(beta));
-                c11 = c11.add(FloatVector.fromArray(S, c, i1 + L).mul(beta));
-                c20 = c20.add(FloatVector.fromArray(S, c, i2).mul(beta));
-                c21 = c21.add(FloatVector.fromArray(S, c, i2 + L).mul(beta));
-                c30 = c30.add(FloatVector.fromArray(S, c, i3).mul(beta));
-                c31 = c31.add(FloatVector.fromArray(S, c, i3 + L).mul(beta));
-            }
-            c00.intoArray(c, i0);
-            c01.intoArray(c, i0 + L);
-            c10.intoArray(c, i1);
-            c11.intoArray(c, i1 + L);
-            c20.intoArray(c, i2);
-            c21.intoArray(c, i2 + L);
-            c30.intoArray(c, i3);
-            c31.intoArray(c, i3 + L);
-        } else {
-            // edge tile: spill the accumulators, store the valid part in scalar code
-            c00.intoArray(tile, 0);
-            c01.intoArray(tile, L);
-            c10.intoArray(tile, NR);
-            c11.intoArray(tile, NR + L);
-            c20.intoArray(tile, 2 * NR);
-            c21.intoArray(tile, 2 * NR + L);
-            c30.intoArray(tile, 3 * NR);
-            c31.intoArray(tile, 3 * NR + L);
-            storeEdge(tile, c, cOff, ldc, mr, nr, alpha, beta);
         }
     }
 
     /**
-     * The micro-kernel: C[mr x nr] tile at c[cOff] = alpha * sum_p A[r][p] * Bp[p][0..NR) + beta * C, where row r
-     * of A is a[a_r + p] and Bp[p] is bp[bOff + p * NR]. Always computes the full MR x NR tile.
+     * The micro-kernel: C[mr x nr] tile at c[cOff] = alpha * sum_p A[r][p] * B[p][0..NR) + beta * C, where
+     * A[r][p] is ap[aOff + p * MR + r] (a panel packed by {@link #packA}) and B[p] is b[bOff + p * bStride]
+     * (a packed sliver, bStride == NR, or B in place). Always computes the full MR x NR tile.
      */
-    private static void kernel(int kc, float[] a, int a0, int a1, int a2, int a3, float[] bp, int bOff,
+    private static void kernel(int kc, float[] ap, int aOff, float[] b, int bOff, int bStride,
                                float[] c, int cOff, int ldc, int mr, int nr, float alpha, float beta, float[] tile) {
         var c00 = FloatVector.zero(S);
         var c01 = c00;
@@ -331,19 +231,19 @@ final class GemmVector {
         var c30 = c00;
         var c31 = c00;
         for (int p = 0; p < kc; p++) {
-            int bi = bOff + p * NR;
-            var b0 = FloatVector.fromArray(S, bp, bi);
-            var b1 = FloatVector.fromArray(S, bp, bi + L);
-            var x = FloatVector.broadcast(S, a[a0 + p]);
+            int bi = bOff + p * bStride, ai = aOff + p * MR;
+            var b0 = FloatVector.fromArray(S, b, bi);
+            var b1 = FloatVector.fromArray(S, b, bi + L);
+            var x = FloatVector.broadcast(S, ap[ai]);
             c00 = x.fma(b0, c00);
             c01 = x.fma(b1, c01);
-            x = FloatVector.broadcast(S, a[a1 + p]);
+            x = FloatVector.broadcast(S, ap[ai + 1]);
             c10 = x.fma(b0, c10);
             c11 = x.fma(b1, c11);
-            x = FloatVector.broadcast(S, a[a2 + p]);
+            x = FloatVector.broadcast(S, ap[ai + 2]);
             c20 = x.fma(b0, c20);
             c21 = x.fma(b1, c21);
-            x = FloatVector.broadcast(S, a[a3 + p]);
+            x = FloatVector.broadcast(S, ap[ai + 3]);
             c30 = x.fma(b0, c30);
             c31 = x.fma(b1, c31);
         }
@@ -439,15 +339,29 @@ final class GemmVector {
         }
     }
 
-    /** Packs op(A)[ic..ic+mc, pc..pc+kc) row-major into ap[i*kc + p]. */
+    /**
+     * Packs op(A)[ic..ic+mc, pc..pc+kc) into MR-row panels with the rows interleaved: row ir + r of the block,
+     * column p, is at ap[ir*kc + p*MR + r] (ir a multiple of MR), so the micro-kernel reads its MR values of A
+     * for one p from one place. Rows past mc are zero.
+     */
     private static void packA(boolean transA, float[] a, int aOff, int lda, int ic, int pc, int mc, int kc, float[] ap) {
-        if (!transA) {
-            for (int i = 0; i < mc; i++) System.arraycopy(a, aOff + (ic + i) * lda + pc, ap, i * kc, kc);
-        } else {
-            // op(A)[i][p] = a[aOff + p*lda + i]: row p of the stored matrix is contiguous over i
-            for (int p = 0; p < kc; p++) {
-                int src = aOff + (pc + p) * lda + ic;
-                for (int i = 0; i < mc; i++) ap[i * kc + p] = a[src + i];
+        for (int ir = 0; ir < mc; ir += MR) {
+            int mr = Math.min(MR, mc - ir), dst = ir * kc;
+            if (!transA) {
+                // row i of op(A) is contiguous over p
+                for (int r = 0; r < mr; r++) {
+                    int src = aOff + (ic + ir + r) * lda + pc;
+                    for (int p = 0; p < kc; p++) ap[dst + p * MR + r] = a[src + p];
+                }
+            } else {
+                // op(A)[i][p] = a[aOff + p*lda + i]: for each p the panel's rows are contiguous
+                for (int p = 0; p < kc; p++) {
+                    int src = aOff + (pc + p) * lda + ic + ir;
+                    for (int r = 0; r < mr; r++) ap[dst + p * MR + r] = a[src + r];
+                }
+            }
+            for (int r = mr; r < MR; r++) {
+                for (int p = 0; p < kc; p++) ap[dst + p * MR + r] = 0f;
             }
         }
     }
