@@ -111,7 +111,7 @@ final class GemmVector {
     enum Path {
         /** Cache-blocked with packed A and B panels. */
         BLOCKED,
-        /** Small, B not transposed: B read in place, no cache blocking. */
+        /** Small, B not transposed: A and B read in place, no cache blocking. */
         DIRECT,
         /** A B^T with few rows: vector dot products of rows. */
         DOT
@@ -180,7 +180,7 @@ final class GemmVector {
                     for (int jr = 0; jr < nc; jr += NR) {
                         int nr = Math.min(NR, nc - jr);
                         for (int ir = 0; ir < mc; ir += MR) {
-                            kernel(kc, ap, ir * kc, bp, jr * kc, NR, c, cOff + (ic + ir) * ldc + jc + jr, ldc,
+                            kernel(kc, ap, ir * kc, bp, jr * kc, c, cOff + (ic + ir) * ldc + jc + jr, ldc,
                                     Math.min(MR, mc - ir), nr, alpha, bet, buf.tile);
                         }
                     }
@@ -190,37 +190,12 @@ final class GemmVector {
     }
 
     /**
-     * Small problems with B not transposed: B is read in place (only a last partial sliver of columns is copied,
-     * zero-padded, so no row of B is read past its end); A is packed once.
-     */
-    private static void direct(boolean transA, int m, int n, int k, float alpha, float[] a, int aOff, int lda,
-                               float[] b, int bOff, int ldb, float beta, float[] c, int cOff, int ldc) {
-        var buf = BUFFERS.get();
-        float[] ap = buf.a(ceilDiv(m, MR) * MR * k);
-        packA(transA, a, aOff, lda, 0, 0, m, k, ap);
-        for (int jr = 0; jr < n; jr += NR) {
-            int nr = Math.min(NR, n - jr);
-            float[] bq = b;
-            int bBase = bOff + jr, bStride = ldb;
-            if (nr < NR) {
-                bq = buf.b(k * NR);
-                packB(false, b, bOff, ldb, 0, jr, k, nr, bq);
-                bBase = 0;
-                bStride = NR;
-            }
-            for (int ir = 0; ir < m; ir += MR) {
-                kernel(k, ap, ir * k, bq, bBase, bStride, c, cOff + ir * ldc + jr, ldc, Math.min(MR, m - ir), nr,
-                        alpha, beta, buf.tile);
-            }
-        }
-    }
-
-    /**
      * The micro-kernel: C[mr x nr] tile at c[cOff] = alpha * sum_p A[r][p] * B[p][0..NR) + beta * C, where
-     * A[r][p] is ap[aOff + p * MR + r] (a panel packed by {@link #packA}) and B[p] is b[bOff + p * bStride]
-     * (a packed sliver, bStride == NR, or B in place). Always computes the full MR x NR tile.
+     * A[r][p] is ap[aOff + p * MR + r] (a panel packed by {@link #packA}) and B[p] is bp[bOff + p * NR] (a sliver
+     * packed by {@link #packB}). Always computes the full MR x NR tile. Both strides are constants, so C2 drops
+     * the bounds checks from the loop (with a variable stride it checks every load).
      */
-    private static void kernel(int kc, float[] ap, int aOff, float[] b, int bOff, int bStride,
+    private static void kernel(int kc, float[] ap, int aOff, float[] bp, int bOff,
                                float[] c, int cOff, int ldc, int mr, int nr, float alpha, float beta, float[] tile) {
         var c00 = FloatVector.zero(S);
         var c01 = c00;
@@ -231,9 +206,9 @@ final class GemmVector {
         var c30 = c00;
         var c31 = c00;
         for (int p = 0; p < kc; p++) {
-            int bi = bOff + p * bStride, ai = aOff + p * MR;
-            var b0 = FloatVector.fromArray(S, b, bi);
-            var b1 = FloatVector.fromArray(S, b, bi + L);
+            int bi = bOff + p * NR, ai = aOff + p * MR;
+            var b0 = FloatVector.fromArray(S, bp, bi);
+            var b1 = FloatVector.fromArray(S, bp, bi + L);
             var x = FloatVector.broadcast(S, ap[ai]);
             c00 = x.fma(b0, c00);
             c01 = x.fma(b1, c01);
@@ -247,6 +222,127 @@ final class GemmVector {
             c30 = x.fma(b0, c30);
             c31 = x.fma(b1, c31);
         }
+        // C = alpha * acc + beta * C (written out in each kernel: a helper taking the accumulators is not
+        // inlined by C2, and its vectors would be boxed)
+        if (mr == MR && nr == NR) {
+            // C = alpha * acc + beta * C, in the same operation order as storeEdge
+            if (alpha != 1f) {
+                c00 = c00.mul(alpha);
+                c01 = c01.mul(alpha);
+                c10 = c10.mul(alpha);
+                c11 = c11.mul(alpha);
+                c20 = c20.mul(alpha);
+                c21 = c21.mul(alpha);
+                c30 = c30.mul(alpha);
+                c31 = c31.mul(alpha);
+            }
+            int i0 = cOff, i1 = i0 + ldc, i2 = i1 + ldc, i3 = i2 + ldc;
+            if (beta != 0f) {
+                c00 = c00.add(FloatVector.fromArray(S, c, i0).mul(beta));
+                c01 = c01.add(FloatVector.fromArray(S, c, i0 + L).mul(beta));
+                c10 = c10.add(FloatVector.fromArray(S, c, i1).mul(beta));
+                c11 = c11.add(FloatVector.fromArray(S, c, i1 + L).mul(beta));
+                c20 = c20.add(FloatVector.fromArray(S, c, i2).mul(beta));
+                c21 = c21.add(FloatVector.fromArray(S, c, i2 + L).mul(beta));
+                c30 = c30.add(FloatVector.fromArray(S, c, i3).mul(beta));
+                c31 = c31.add(FloatVector.fromArray(S, c, i3 + L).mul(beta));
+            }
+            c00.intoArray(c, i0);
+            c01.intoArray(c, i0 + L);
+            c10.intoArray(c, i1);
+            c11.intoArray(c, i1 + L);
+            c20.intoArray(c, i2);
+            c21.intoArray(c, i2 + L);
+            c30.intoArray(c, i3);
+            c31.intoArray(c, i3 + L);
+        } else {
+            // edge tile: spill the accumulators, store the valid part in scalar code
+            c00.intoArray(tile, 0);
+            c01.intoArray(tile, L);
+            c10.intoArray(tile, NR);
+            c11.intoArray(tile, NR + L);
+            c20.intoArray(tile, 2 * NR);
+            c21.intoArray(tile, 2 * NR + L);
+            c30.intoArray(tile, 3 * NR);
+            c31.intoArray(tile, 3 * NR + L);
+            storeEdge(tile, c, cOff, ldc, mr, nr, alpha, beta);
+        }
+    }
+
+    /**
+     * Small problems with B not transposed: B is read in place (only a last partial sliver of columns is copied,
+     * zero-padded, so no row of B is read past its end), A in place or, when transposed, copied row-major once.
+     * Packing would cost as much as these small products themselves.
+     */
+    private static void direct(boolean transA, int m, int n, int k, float alpha, float[] a, int aOff, int lda,
+                               float[] b, int bOff, int ldb, float beta, float[] c, int cOff, int ldc) {
+        var buf = BUFFERS.get();
+        float[] ar = a;
+        int aBase = aOff, rowStride = lda;
+        if (transA) {
+            ar = buf.a(m * k);
+            for (int p = 0; p < k; p++) {
+                for (int i = 0; i < m; i++) ar[i * k + p] = a[aOff + p * lda + i];
+            }
+            aBase = 0;
+            rowStride = k;
+        }
+        for (int jr = 0; jr < n; jr += NR) {
+            int nr = Math.min(NR, n - jr);
+            float[] bq = b;
+            int bBase = bOff + jr, bStride = ldb;
+            if (nr < NR) {
+                bq = buf.b(k * NR);
+                packB(false, b, bOff, ldb, 0, jr, k, nr, bq);
+                bBase = 0;
+                bStride = NR;
+            }
+            for (int ir = 0; ir < m; ir += MR) {
+                int mr = Math.min(MR, m - ir);
+                // rows past the edge re-read the last real row; their results are not stored
+                int a0 = aBase + ir * rowStride;
+                int a1 = a0 + Math.min(1, mr - 1) * rowStride;
+                int a2 = a0 + Math.min(2, mr - 1) * rowStride;
+                int a3 = a0 + Math.min(3, mr - 1) * rowStride;
+                kernelInPlace(k, ar, a0, a1, a2, a3, bq, bBase, bStride, c, cOff + ir * ldc + jr, ldc, mr, nr, alpha,
+                        beta, buf.tile);
+            }
+        }
+    }
+
+    /**
+     * {@link #kernel} on operands in place (the same arithmetic): row r of A is a[a_r + p], B[p] is
+     * b[bOff + p * bStride]. The variable stride keeps a bounds check on every load, which short loops can afford.
+     */
+    private static void kernelInPlace(int k, float[] a, int a0, int a1, int a2, int a3, float[] b, int bOff, int bStride,
+                                      float[] c, int cOff, int ldc, int mr, int nr, float alpha, float beta, float[] tile) {
+        var c00 = FloatVector.zero(S);
+        var c01 = c00;
+        var c10 = c00;
+        var c11 = c00;
+        var c20 = c00;
+        var c21 = c00;
+        var c30 = c00;
+        var c31 = c00;
+        for (int p = 0; p < k; p++) {
+            int bi = bOff + p * bStride;
+            var b0 = FloatVector.fromArray(S, b, bi);
+            var b1 = FloatVector.fromArray(S, b, bi + L);
+            var x = FloatVector.broadcast(S, a[a0 + p]);
+            c00 = x.fma(b0, c00);
+            c01 = x.fma(b1, c01);
+            x = FloatVector.broadcast(S, a[a1 + p]);
+            c10 = x.fma(b0, c10);
+            c11 = x.fma(b1, c11);
+            x = FloatVector.broadcast(S, a[a2 + p]);
+            c20 = x.fma(b0, c20);
+            c21 = x.fma(b1, c21);
+            x = FloatVector.broadcast(S, a[a3 + p]);
+            c30 = x.fma(b0, c30);
+            c31 = x.fma(b1, c31);
+        }
+        // C = alpha * acc + beta * C (written out in each kernel: a helper taking the accumulators is not
+        // inlined by C2, and its vectors would be boxed)
         if (mr == MR && nr == NR) {
             // C = alpha * acc + beta * C, in the same operation order as storeEdge
             if (alpha != 1f) {
