@@ -9,7 +9,8 @@ counter (@AuxCounters) when the benchmark has one, printed in GFLOPS (median ove
 compared with a reference line {"label", "threads", "gflops", "ref"}; ratio = ours / reference (> 1: faster).
 A benchmark without a flops counter is a time (JMH AverageTime, e.g. MaterStepBench), compared with a reference
 line {"label", "threads", "seconds", "ref"}; ratio = reference time / our time (> 1: faster). "ref" names the
-reference (numpy, torch); it defaults to numpy. Rows without a reference print "-".
+reference (numpy, torch); it defaults to numpy. Several lines for one benchmark are averaged. Rows without a
+reference print "-".
 """
 import argparse
 import json
@@ -70,7 +71,16 @@ def main():
             for line in f:
                 if line.strip():
                     r = json.loads(line)
-                    refs[(r["label"], int(r["threads"]))] = r
+                    refs.setdefault((r["label"], int(r["threads"])), []).append(r)
+    # a reference measured more than once (bench/run.sh times numpy before and after ours, so that a drift in
+    # the host's speed hits both sides alike) counts as the mean of its measurements
+    for key, rs in refs.items():
+        merged = dict(rs[0])
+        for field in ("gflops", "seconds"):
+            values = [r[field] for r in rs if r.get(field)]
+            if values:
+                merged[field] = sum(values) / len(values)
+        refs[key] = merged
     table = []  # (benchmark, threads, ours, reference, ratio)
     for row in jmh_rows(args.jmh):
         ref = refs.get((row["label"], row["threads"]))

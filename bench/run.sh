@@ -88,27 +88,34 @@ run_jmh() {
     >"$out/jmh-$(printf %03d $run_id).log" 2>&1 || { tail -30 "$out/jmh-$(printf %03d $run_id).log" >&2; die "JMH failed"; }
 }
 
+ref_gemm() {
+  "$PY" "$root/bench/numpy_gemm.py" --seconds "$REF_SECONDS" --threads ${THREADS//,/ } --shapes "$1" >>"$out/ref.jsonl"
+}
+
 # GEMM: square sizes, the Transformer's (M = 512 tokens, K and N in {512, 2048}) in the transposes that its
 # forward (x W^T: NT) and backward (g W: NN, g^T x: TN) use, plus TT, and attention's batched per-head products.
 run_gemm() {
   local shapes=()
   if [ $quick = 1 ]; then
-    shapes=(512x512x512:NN 1024x1024x1024:NN 512x2048x512:NT 512x512x2048:TN 512x8x64x8:NT 512x8x8x64:NN)
+    shapes=(512x512x512:NN 1024x1024x1024:NN 512x2048x512:NT 512x512x2048:TN 512x8x8x64:NT 512x8x64x8:NN)
   else
     shapes=(512x512x512:NN 1024x1024x1024:NN 2048x2048x2048:NN)
     local s t
     for s in 512x512x512 512x2048x512 512x512x2048 512x2048x2048; do
       for t in NN NT TN TT; do shapes+=("$s:$t"); done
     done
-    shapes+=(512x8x64x8:NT 512x8x8x64:NN 512x8x64x8:TN 512x16x64x16:NT 512x16x16x64:NN 512x16x64x16:TN)
+    # attention's own products per (batch, head): Q K^T (NT), P V and dS K (NN), P^T g and dS^T Q (TN); then
+    # the two transposes attention does not use (K = 8 in the first, N = 8 in the second)
+    shapes+=(512x8x8x64:NT 512x8x64x8:NN 512x8x64x8:TN 512x16x16x64:NT 512x16x64x16:NN 512x16x64x16:TN)
+    shapes+=(512x8x64x8:NT 512x8x8x64:NN)
   fi
   local shape
   for shape in "${shapes[@]}"; do
     echo "bench: gemm $shape" >&2
+    # numpy before and after ours (report.py averages the two), so a drift in the host's speed hits both sides
+    if [ $have_numpy = 1 ]; then ref_gemm "$shape"; fi
     run_jmh 'GemmBench\.gemm$' -p shape="$shape" -p threads="$THREADS"
-    if [ $have_numpy = 1 ]; then
-      "$PY" "$root/bench/numpy_gemm.py" --seconds "$REF_SECONDS" --threads ${THREADS//,/ } --shapes "$shape" >>"$out/ref.jsonl"
-    fi
+    if [ $have_numpy = 1 ]; then ref_gemm "$shape"; fi
   done
 }
 

@@ -32,7 +32,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector", "-XX:+UseParallelGC"})
 @State(Scope.Thread)
 public class GemmBench {
-    @Param({"512x512x512:NN", "1024x1024x1024:NN", "512x2048x512:NT", "512x8x64x8:NT", "512x8x8x64:NN"})
+    @Param({"512x512x512:NN", "1024x1024x1024:NN", "512x2048x512:NT", "512x8x8x64:NT", "512x8x64x8:NN"})
     public String shape;
 
     @Param({"1", "2"})

@@ -12,8 +12,10 @@ import jdk.incubator.vector.VectorSpecies;
  *
  * <p>Goto/BLIS structure: C is computed in MR x NR tiles (4 rows x 2 vectors) by a register-blocked FMA
  * micro-kernel. B is packed into NR-wide column slivers [p][NR] (whatever its transpose), A into MR-row panels
- * [p][MR] (whatever its transpose), so the micro-kernel sees one layout and reads one index of each per step. K is cut into blocks of at most KC (the B sliver stays in L1), M into blocks of
- * MC rows (the A block stays in L2), N into NC columns (the B panel stays in L3).
+ * [p][MR] (whatever its transpose), so the micro-kernel sees one layout and reads one index of each per step.
+ * K is cut into blocks of at most KC (a B sliver of 32 KB, about L1; KC 512 measured 0-17 % faster than 256 on
+ * Zen 3: C is read and written half as often), M into blocks of MC rows (the A block, 128 KB, stays in L2), N
+ * into NC columns (the B panel stays in L3).
  *
  * <p>Determinism: each element of C is the same chain of FMAs over k whatever the tile, block or thread it
  * falls in (K blocks depend on k alone, edge tiles run the full kernel and store fewer lanes), and threads
@@ -28,7 +30,7 @@ final class GemmVector {
     /** Micro-tile rows and columns. */
     static final int MR = 4, NR = 2 * L;
     /** Cache blocks: K depth, rows of A, columns of B. */
-    static final int KC = 256, MC = 128, NC = 2048;
+    static final int KC = 512, MC = 64, NC = 2048;
     /** Below this many multiply-adds a GEMM runs on the calling thread. */
     private static final long PARALLEL_MIN = 1L << 18;
 
@@ -117,12 +119,12 @@ final class GemmVector {
         DOT
     }
 
-    /** B (k x n floats) small enough to be read in place from L1/L2 by the direct path. */
-    private static final int DIRECT_MAX_B = 16 * 1024;
+    /** B (k x n floats, k at most DIRECT_MAX_K) small enough to be read in place from L1/L2 by the direct path. */
+    private static final int DIRECT_MAX_B = 16 * 1024, DIRECT_MAX_K = 256;
 
     static Path path(boolean transA, boolean transB, int m, int n, int k) {
         if (DOT && !transA && transB && m <= DOT_MAX_M && k >= L) return Path.DOT;
-        if (!transB && k <= KC && (long) k * n <= DIRECT_MAX_B) return Path.DIRECT;
+        if (!transB && k <= DIRECT_MAX_K && (long) k * n <= DIRECT_MAX_B) return Path.DIRECT;
         return Path.BLOCKED;
     }
 
