@@ -445,7 +445,17 @@ final class GemmVector {
     private static void packA(boolean transA, float[] a, int aOff, int lda, int ic, int pc, int mc, int kc, float[] ap) {
         for (int ir = 0; ir < mc; ir += MR) {
             int mr = Math.min(MR, mc - ir), dst = ir * kc;
-            if (!transA) {
+            if (!transA && mr == MR) {
+                // a full panel: four rows read side by side, the panel written in order (A/B: +1..7 % on the NT
+                // shapes against the row-at-a-time loop below)
+                int s0 = aOff + (ic + ir) * lda + pc, s1 = s0 + lda, s2 = s1 + lda, s3 = s2 + lda;
+                for (int p = 0, d = dst; p < kc; p++, d += MR) {
+                    ap[d] = a[s0 + p];
+                    ap[d + 1] = a[s1 + p];
+                    ap[d + 2] = a[s2 + p];
+                    ap[d + 3] = a[s3 + p];
+                }
+            } else if (!transA) {
                 // row i of op(A) is contiguous over p
                 for (int r = 0; r < mr; r++) {
                     int src = aOff + (ic + ir + r) * lda + pc;
