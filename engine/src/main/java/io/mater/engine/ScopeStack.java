@@ -42,12 +42,10 @@ final class ScopeStack<R> {
         return !stack.get().isEmpty();
     }
 
-    /** Gives r to the calling thread's innermost open scope; false when none is open. */
-    boolean adopt(R r) {
+    /** Gives r to the calling thread's innermost open scope, if there is one. */
+    void adopt(R r) {
         var s = stack.get().peek();
-        if (s == null) return false;
-        s.owned.add(r);
-        return true;
+        if (s != null) s.owned.add(r);
     }
 
     /** Takes r away from the open scope that owns it (innermost first), for the caller to free now. */

@@ -224,10 +224,10 @@ final class GemmVector {
             c30 = x.fma(b0, c30);
             c31 = x.fma(b1, c31);
         }
-        // C = alpha * acc + beta * C (written out in each kernel: a helper taking the accumulators is not
-        // inlined by C2, and its vectors would be boxed)
+        // C = alpha * acc + beta * C, written out in each kernel (C2 does not inline a helper taking the
+        // accumulators, and would box its vectors)
         if (mr == MR && nr == NR) {
-            // C = alpha * acc + beta * C, in the same operation order as storeEdge
+            // in the same operation order as storeEdge
             if (alpha != 1f) {
                 c00 = c00.mul(alpha);
                 c01 = c01.mul(alpha);
@@ -343,10 +343,10 @@ final class GemmVector {
             c30 = x.fma(b0, c30);
             c31 = x.fma(b1, c31);
         }
-        // C = alpha * acc + beta * C (written out in each kernel: a helper taking the accumulators is not
-        // inlined by C2, and its vectors would be boxed)
+        // C = alpha * acc + beta * C, written out in each kernel (C2 does not inline a helper taking the
+        // accumulators, and would box its vectors)
         if (mr == MR && nr == NR) {
-            // C = alpha * acc + beta * C, in the same operation order as storeEdge
+            // in the same operation order as storeEdge
             if (alpha != 1f) {
                 c00 = c00.mul(alpha);
                 c01 = c01.mul(alpha);
