@@ -60,9 +60,13 @@ public final class Parallel {
         return threads;
     }
 
-    /** Sets the number of threads (>= 1). Takes effect for the next parallel loop. */
+    /**
+     * Sets the number of threads (>= 1). Takes effect for the next parallel loop. Not from inside a loop's body: the
+     * old pool is shut down once its loop is over, which that body would wait for.
+     */
     public static synchronized void setThreads(int n) {
         if (n < 1) throw new IllegalArgumentException("threads must be >= 1, got " + n);
+        if (INSIDE.get()) throw new IllegalStateException("Parallel.setThreads called from inside a parallel loop's body");
         if (n != threads) {
             threads = n;
             if (pool != null) {

@@ -137,6 +137,14 @@ class ParallelTest {
     }
 
     @Test
+    void setThreadsInsideALoopIsAnErrorNotAHang() {
+        Parallel.setThreads(2);
+        var e = assertThrows(IllegalStateException.class, () -> Parallel.range(2, 1, (from, to) -> Parallel.setThreads(3)));
+        assertTrue(e.getMessage().contains("inside a parallel loop"), e.getMessage());
+        assertEquals(2, Parallel.threads());
+    }
+
+    @Test
     void workersThatSleepAreWokenUp() throws Exception {
         // longer than the spin: the worker has parked, and the next loop must wake it
         Parallel.setThreads(2);
