@@ -203,7 +203,7 @@ class GemmTest {
     @Test
     void everyThreadCountGivesTheSameBits() {
         var rnd = new SplittableRandom(7);
-        int[][] shapes = {{300, 70, 260}, {70, 300, 260}, {129, 131, 77}, {257, 24, 100}, {64, 64, 513}};
+        int[][] shapes = {{300, 70, 260}, {70, 300, 260}, {129, 131, 77}, {257, 24, 100}, {64, 64, 513}, {16, 300, 64}};
         for (int[] s : shapes) {
             for (int t = 0; t < 4; t++) {
                 var p = Problem.random(rnd, (t & 1) != 0, (t & 2) != 0, s[0], s[1], s[2], 0.5f, 1f, true);
