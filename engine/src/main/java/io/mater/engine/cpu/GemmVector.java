@@ -419,8 +419,8 @@ final class GemmVector {
                         FloatVector.fromArray(S, b, src + L).intoArray(bp, dst + L);
                     }
                 } else {
-                    // a last, partial sliver: a whole vector where nr allows one (A/B: 3x faster on attention-sized
-                    // products with n = 8), the rest element by element, zero past nr
+                    // a last, partial sliver: a whole vector where nr allows one (A/B: 2.7-2.9x on 512 products of
+                    // 8x8x64 NN), the rest element by element, zero past nr
                     var zero = FloatVector.zero(S);
                     for (int p = 0; p < kc; p++, src += ldb, dst += NR) {
                         int j = 0;
