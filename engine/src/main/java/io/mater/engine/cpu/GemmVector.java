@@ -27,6 +27,8 @@ import jdk.incubator.vector.VectorSpecies;
 final class GemmVector {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private static final int L = S.length();
+    /** MR floats (one row of a packed A panel). */
+    private static final VectorSpecies<Float> PANEL = FloatVector.SPECIES_128;
     /** Micro-tile rows and columns. */
     static final int MR = 4, NR = 2 * L;
     /** Cache blocks: K depth, rows of A, columns of B. */
@@ -472,9 +474,15 @@ final class GemmVector {
                 }
             } else {
                 // op(A)[i][p] = a[aOff + p*lda + i]: for each p the panel's rows are contiguous
-                for (int p = 0; p < kc; p++) {
-                    int src = aOff + (pc + p) * lda + ic + ir;
-                    for (int r = 0; r < mr; r++) ap[dst + p * MR + r] = a[src + r];
+                if (mr == MR) {
+                    // a full panel: one MR-float vector per p
+                    for (int p = 0, src = aOff + pc * lda + ic + ir; p < kc; p++, src += lda)
+                        FloatVector.fromArray(PANEL, a, src).intoArray(ap, dst + p * MR);
+                } else {
+                    for (int p = 0; p < kc; p++) {
+                        int src = aOff + (pc + p) * lda + ic + ir;
+                        for (int r = 0; r < mr; r++) ap[dst + p * MR + r] = a[src + r];
+                    }
                 }
             }
             for (int r = mr; r < MR; r++) {
