@@ -3,6 +3,7 @@ package io.mater.engine.cpu;
 import io.mater.engine.Parallel;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -27,10 +28,10 @@ import jdk.incubator.vector.VectorSpecies;
 final class GemmVector {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private static final int L = S.length();
-    /** MR floats (one row of a packed A panel). */
-    private static final VectorSpecies<Float> PANEL = FloatVector.SPECIES_128;
     /** Micro-tile rows and columns. */
     static final int MR = 4, NR = 2 * L;
+    /** MR floats: the values of one k in a packed A panel. */
+    private static final VectorSpecies<Float> PANEL = VectorSpecies.of(float.class, VectorShape.forBitSize(32 * MR));
     /** Cache blocks: K depth, rows of A, columns of B. */
     static final int KC = 512, MC = 64, NC = 2048;
     /** Below this many multiply-adds a GEMM runs on the calling thread. */
