@@ -473,17 +473,15 @@ final class GemmVector {
                     int src = aOff + (ic + ir + r) * lda + pc;
                     for (int p = 0; p < kc; p++) ap[dst + p * MR + r] = a[src + p];
                 }
+            } else if (mr == MR) {
+                // op(A)[i][p] = a[aOff + p*lda + i]: for each p the panel's rows are contiguous, one MR-float vector
+                for (int p = 0, src = aOff + pc * lda + ic + ir; p < kc; p++, src += lda)
+                    FloatVector.fromArray(PANEL, a, src).intoArray(ap, dst + p * MR);
             } else {
-                // op(A)[i][p] = a[aOff + p*lda + i]: for each p the panel's rows are contiguous
-                if (mr == MR) {
-                    // a full panel: one MR-float vector per p
-                    for (int p = 0, src = aOff + pc * lda + ic + ir; p < kc; p++, src += lda)
-                        FloatVector.fromArray(PANEL, a, src).intoArray(ap, dst + p * MR);
-                } else {
-                    for (int p = 0; p < kc; p++) {
-                        int src = aOff + (pc + p) * lda + ic + ir;
-                        for (int r = 0; r < mr; r++) ap[dst + p * MR + r] = a[src + r];
-                    }
+                // the same, a partial panel
+                for (int p = 0; p < kc; p++) {
+                    int src = aOff + (pc + p) * lda + ic + ir;
+                    for (int r = 0; r < mr; r++) ap[dst + p * MR + r] = a[src + r];
                 }
             }
             for (int r = mr; r < MR; r++) {
