@@ -3,7 +3,7 @@
 # (numpy/OpenBLAS through the pyenv python3 when numpy imports) in the same run, and prints one table.
 #   bench/run.sh                all groups, full length (about an hour on 2 cores)
 #   bench/run.sh --quick        fewer shapes, shorter iterations (a few minutes)
-#   bench/run.sh gemm [--quick] one group (gemm, mater)
+#   bench/run.sh gemm [--quick] one group (gemm, kernel, mater)
 # Results (JMH JSON, reference JSON lines, the table) go to bench/target/results/; the table also goes to
 # bench/results.md as Markdown (for the README's "Performance" section).
 # Adding a benchmark: write a JMH class with a `flops` @AuxCounters counter (see GemmBench), a function
@@ -13,7 +13,7 @@
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 out="$root/bench/target/results"
-GROUPS_ALL=(gemm mater)
+GROUPS_ALL=(gemm kernel mater)
 
 die() { echo "bench: $*" >&2; exit 1; }
 
@@ -50,7 +50,7 @@ groups=()
 for arg in "$@"; do
   case "$arg" in
     quick|--quick) quick=1 ;;
-    gemm|mater) groups+=("$arg") ;;
+    gemm|kernel|mater) groups+=("$arg") ;;
     *) die "unknown argument '$arg' (groups: ${GROUPS_ALL[*]}; or quick)" ;;
   esac
 done
@@ -117,6 +117,28 @@ run_gemm() {
     run_jmh 'GemmBench\.gemm$' -p shape="$shape" -p threads="$THREADS"
     if [ $have_numpy = 1 ]; then ref_gemm "$shape"; fi
   done
+}
+
+# The GEMM micro-kernel alone (1 thread, no packing) beside the same loop compiled by gcc (bench/kernel_twin.c),
+# before and after ours; then, as notes above the table, the C tile with 12 accumulators and the core's FMA-only
+# peak. The twin is an AVX2 (256-bit) tile: on a machine with wider vectors the engine's tile differs, so no twin.
+run_kernel() {
+  echo "bench: kernel" >&2
+  local cc
+  cc=$(command -v gcc || command -v cc || true)
+  if [ -z "$cc" ] || ! grep -qw fma /proc/cpuinfo || grep -qw avx512f /proc/cpuinfo; then
+    echo "bench: no C compiler, or not an AVX2 machine: the kernel runs without its C twin" >&2
+    run_jmh 'KernelBench'
+    return
+  fi
+  "$cc" -O2 -mavx2 -mfma -DROWS=4 -DVECS=2 "$root/bench/kernel_twin.c" -o "$out/twin-4x16"
+  "$cc" -O2 -mavx2 -mfma -DROWS=6 -DVECS=2 "$root/bench/kernel_twin.c" -o "$out/twin-6x16"
+  "$cc" -O2 -mavx2 -mfma -DPEAK "$root/bench/kernel_twin.c" -o "$out/twin-peak"
+  local twin='{"label": "kernel", "threads": 1, "gflops": %s, "ref": "C, same 4x16 tile"}\n'
+  printf "$twin" "$("$out/twin-4x16" "$REF_SECONDS")" >>"$out/ref.jsonl"
+  run_jmh 'KernelBench'
+  printf "$twin" "$("$out/twin-4x16" "$REF_SECONDS")" >>"$out/ref.jsonl"
+  echo "# C twin ($cc -O2): 6x16 tile (12 accumulators) $("$out/twin-6x16" "$REF_SECONDS") GFLOPS; FMA-only peak $("$out/twin-peak" "$REF_SECONDS") GFLOPS (1 thread)" >>"$out/header.txt"
 }
 
 # MATER training step (forward, loss, backward, Adam) and inference forward, paper configuration; torch beside.

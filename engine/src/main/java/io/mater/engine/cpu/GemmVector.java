@@ -198,10 +198,11 @@ final class GemmVector {
      * The micro-kernel: C[mr x nr] tile at c[cOff] = alpha * sum_p A[r][p] * B[p][0..NR) + beta * C, where
      * A[r][p] is ap[aOff + p * MR + r] (a panel packed by {@link #packA}) and B[p] is bp[bOff + p * NR] (a sliver
      * packed by {@link #packB}). Always computes the full MR x NR tile. Both strides are constants, so C2 drops
-     * the bounds checks from the loop (with a variable stride it checks every load).
+     * the bounds checks from the loop (with a variable stride it checks every load). Package-private for bench's
+     * KernelBench, which times it alone beside its C twin (bench/kernel_twin.c).
      */
-    private static void kernel(int kc, float[] ap, int aOff, float[] bp, int bOff,
-                               float[] c, int cOff, int ldc, int mr, int nr, float alpha, float beta, float[] tile) {
+    static void kernel(int kc, float[] ap, int aOff, float[] bp, int bOff,
+                       float[] c, int cOff, int ldc, int mr, int nr, float alpha, float beta, float[] tile) {
         var c00 = FloatVector.zero(S);
         var c01 = c00;
         var c10 = c00;
@@ -210,8 +211,12 @@ final class GemmVector {
         var c21 = c00;
         var c30 = c00;
         var c31 = c00;
-        for (int p = 0; p < kc; p++) {
-            int bi = bOff + p * NR, ai = aOff + p * MR;
+        // The A index is the loop variable and B's follows from it (NR = 2L is a multiple of MR = 4): C2 then
+        // spends 4 integer instructions per k (one lea, a sign extension, the increment, the compare-and-branch)
+        // instead of 7 when it derives both indices from a counter p, and the loop runs about 1.3x faster.
+        int d = bOff - aOff * (NR / MR), aEnd = aOff + kc * MR;
+        for (int ai = aOff; ai < aEnd; ai += MR) {
+            int bi = ai * (NR / MR) + d;
             var b0 = FloatVector.fromArray(S, bp, bi);
             var b1 = FloatVector.fromArray(S, bp, bi + L);
             var x = FloatVector.broadcast(S, ap[ai]);
