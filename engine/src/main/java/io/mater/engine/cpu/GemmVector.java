@@ -3,7 +3,6 @@ package io.mater.engine.cpu;
 import io.mater.engine.Parallel;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
-import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -30,8 +29,6 @@ final class GemmVector {
     private static final int L = S.length();
     /** Micro-tile rows and columns. */
     static final int MR = 4, NR = 2 * L;
-    /** MR floats: the values of one k in a packed A panel. */
-    private static final VectorSpecies<Float> PANEL = VectorSpecies.of(float.class, VectorShape.forBitSize(32 * MR));
     /** Cache blocks: K depth, rows of A, columns of B. */
     static final int KC = 512, MC = 64, NC = 2048;
     /** Below this many multiply-adds a GEMM runs on the calling thread. */
@@ -479,9 +476,15 @@ final class GemmVector {
                     for (int p = 0; p < kc; p++) ap[dst + p * MR + r] = a[src + p];
                 }
             } else if (mr == MR) {
-                // op(A)[i][p] = a[aOff + p*lda + i]: for each p the panel's rows are contiguous, one MR-float vector
-                for (int p = 0, src = aOff + pc * lda + ic + ir; p < kc; p++, src += lda)
-                    FloatVector.fromArray(PANEL, a, src).intoArray(ap, dst + p * MR);
+                // op(A)[i][p] = a[aOff + p*lda + i]: for each p the panel's rows are MR contiguous floats. (Copied
+                // one by one: as a 128-bit vector C2 sometimes boxes them, next to the 256-bit vectors of this
+                // class, and allocated a fifth of a gigabyte per MATER training step.)
+                for (int p = 0, src = aOff + pc * lda + ic + ir, d = dst; p < kc; p++, src += lda, d += MR) {
+                    ap[d] = a[src];
+                    ap[d + 1] = a[src + 1];
+                    ap[d + 2] = a[src + 2];
+                    ap[d + 3] = a[src + 3];
+                }
             } else {
                 // the same, a partial panel
                 for (int p = 0; p < kc; p++) {
