@@ -94,13 +94,17 @@ public final class Gemm {
     /** A stored [rows x cols] matrix at x[off + r*ld + j]; only C needs ld >= cols (its rows must not overlap). */
     private static void checkMatrix(String name, float[] x, int off, int ld, int rows, int cols, boolean output) {
         if (rows == 0 || cols == 0) return;
-        String what = "sgemm: " + name + " [" + rows + " x " + cols + ", offset " + off + ", ld " + ld + "]";
-        if (x == null) throw new IllegalArgumentException(what + ": array is null");
-        if (off < 0 || ld < 0) throw new IllegalArgumentException(what + ": offset and ld must be >= 0");
-        if (output && rows > 1 && ld < cols)
-            throw new IllegalArgumentException(what + ": ld must be >= the " + cols + " columns");
+        // the message is built only on failure: these checks run on every call, and the step makes hundreds
+        if (x == null) throw bad(name, off, ld, rows, cols, "array is null");
+        if (off < 0 || ld < 0) throw bad(name, off, ld, rows, cols, "offset and ld must be >= 0");
+        if (output && rows > 1 && ld < cols) throw bad(name, off, ld, rows, cols, "ld must be >= the " + cols + " columns");
         long end = off + (long) (rows - 1) * ld + cols;
         if (end > x.length)
-            throw new IllegalArgumentException(what + " needs " + end + " elements, the array has " + x.length);
+            throw bad(name, off, ld, rows, cols, "needs " + end + " elements, the array has " + x.length);
+    }
+
+    private static IllegalArgumentException bad(String name, int off, int ld, int rows, int cols, String problem) {
+        return new IllegalArgumentException("sgemm: " + name + " [" + rows + " x " + cols + ", offset " + off + ", ld " + ld
+                + "]: " + problem);
     }
 }

@@ -284,6 +284,36 @@ class GemmTest {
                 () -> Gemm.sgemmBatched(false, false, 2, 2, 2, 1f, a, 0, 4, 2, b, 0, 4, 2, 0f, c, 0, 4, 2, 4));
     }
 
+    /**
+     * Once compiled, a GEMM call allocates nothing on any path (blocked with each transpose, direct, dot products):
+     * a vector that C2 fails to intrinsify is boxed on every use instead, which is slow and fills the heap (a 128-bit
+     * vector in the transposed-A packing once made the MATER step allocate 254 MiB instead of 38). Each shape is
+     * called until one call allocates nothing; the interpreter and C1 box every vector, so that takes a few thousand
+     * calls, and a path whose vectors C2 boxes never gets there.
+     */
+    @Test
+    void compiledCallsAllocateNothing() {
+        var threadBean = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        assertTrue(threadBean.isThreadAllocatedMemorySupported() && threadBean.isThreadAllocatedMemoryEnabled());
+        Parallel.setThreads(1);
+        var rnd = new SplittableRandom(11);
+        int[][] shapes = {{37, 45, 300}, {16, 40, 96}, {12, 20, 30}}; // blocked, dot products (NT), direct (NN)
+        for (int[] s : shapes) {
+            for (int t = 0; t < 4; t++) {
+                var pr = Problem.random(rnd, t >= 2, t % 2 == 1, s[0], s[1], s[2], 1f, 0f, false);
+                float[] out = pr.c().clone();
+                long bytes = -1;
+                for (int call = 0; call < 200_000 && bytes != 0; call++) {
+                    long before = threadBean.getCurrentThreadAllocatedBytes();
+                    Gemm.sgemm(pr.transA(), pr.transB(), pr.m(), pr.n(), pr.k(), 1f, pr.a(), 0, pr.lda(), pr.b(), 0, pr.ldb(),
+                            0f, out, 0, pr.ldc());
+                    bytes = threadBean.getCurrentThreadAllocatedBytes() - before;
+                }
+                assertEquals(0, bytes, pr + " still allocates after 200000 calls");
+            }
+        }
+    }
+
     @Test
     void handComputedProduct() {
         // [1 2; 3 4] [5 6; 7 8] = [19 22; 43 50]
