@@ -28,6 +28,11 @@ public final class CpuBackend implements Backend {
         return ((Storage.Heap) t.storage()).data();
     }
 
+    /** t's elements in row-major order from index 0, for a kernel that only reads them: t's own array if it allows. */
+    static float[] readOnly(Tensor t) {
+        return t.isContiguous() && t.offset() == 0 ? data(t) : INSTANCE.download(t);
+    }
+
     /** A zeroed contiguous tensor; its array comes from the {@link HeapPool} inside a memory scope. */
     static Tensor newTensor(int[] shape) {
         return Tensor.wrap(HeapPool.allocate(Shape.numelInt(shape)), shape);
@@ -551,7 +556,7 @@ public final class CpuBackend implements Backend {
         int[] qs = q.shape(), ks = k.shape(), vs = v.shape();
         int b = qs[0], h = qs[1], tq = qs[2], dk = qs[3], tk = ks[2], dv = vs[3];
         Tensor gq = newTensor(qs), gk = newTensor(ks), gv = newTensor(vs);
-        float[] g = download(gOut), p = download(probs);
+        float[] g = readOnly(gOut), p = readOnly(probs); // AttentionKernels.backward only reads them
         int[] keys = io.mater.engine.Rng.hashKeys(seed);
         AttentionKernels.backward(g, heads(q), heads(k), heads(v), p, scale, b, h, tq, tk, dk, dv, data(gq), data(gk), data(gv), dropoutP, keys[0], keys[1]);
         return new Tensor[] {gq, gk, gv};
