@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # MATER benchmarks (./mater.sh bench execs this): builds the JMH jar, runs each benchmark beside its reference
 # (numpy/OpenBLAS through the pyenv python3 when numpy imports) in the same run, and prints one table.
-#   bench/run.sh                all groups, full length (about an hour on 2 cores)
+#   bench/run.sh                all groups, full length (about half an hour on 2 cores)
 #   bench/run.sh --quick        fewer shapes, shorter iterations (a few minutes)
 #   bench/run.sh gemm [--quick] one group (gemm, kernel, mater)
 # Results (JMH JSON, reference JSON lines, the table) go to bench/target/results/; the table also goes to
