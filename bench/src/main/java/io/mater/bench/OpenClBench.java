@@ -9,11 +9,9 @@ import io.mater.engine.Rng;
 import io.mater.engine.Tensor;
 import io.mater.gpu.opencl.OpenClBackend;
 import java.util.concurrent.TimeUnit;
-import org.openjdk.jmh.annotations.AuxCounters;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
@@ -37,18 +35,6 @@ import org.openjdk.jmh.annotations.Warmup;
 @Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector", "-XX:+UseParallelGC"})
 public class OpenClBench {
     static final Device CL = new Device("opencl", 0);
-
-    /** Floating-point operations done, reported per second by JMH. */
-    @State(Scope.Thread)
-    @AuxCounters(AuxCounters.Type.OPERATIONS)
-    public static class Flops {
-        public long flops;
-
-        @Setup(Level.Iteration)
-        public void reset() {
-            flops = 0;
-        }
-    }
 
     /** Operands of one (batched) SGEMM on the device; T marks a transposed view. */
     @State(Scope.Thread)
@@ -102,7 +88,7 @@ public class OpenClBench {
     }
 
     @Benchmark
-    public void sgemm(Gemm g, Flops f) {
+    public void sgemm(Gemm g, GemmBench.Flops f) {
         try (MemoryScope s = g.be.memoryScope()) {
             g.a.matmul(g.b);
             g.be.finish();
@@ -111,7 +97,7 @@ public class OpenClBench {
     }
 
     @Benchmark
-    public void attentionForward(Attn a, Flops f) {
+    public void attentionForward(Attn a, GemmBench.Flops f) {
         try (MemoryScope s = a.be.memoryScope(); var ng = Autograd.noGrad()) {
             Attention.scaledDotProduct(a.q, a.k, a.v, null, 0.125f, 0.1f, 7L);
             a.be.finish();
@@ -120,7 +106,7 @@ public class OpenClBench {
     }
 
     @Benchmark
-    public void attentionForwardBackward(Attn a, Flops f) {
+    public void attentionForwardBackward(Attn a, GemmBench.Flops f) {
         try (MemoryScope s = a.be.memoryScope()) {
             Tensor q = a.q.detach().requiresGrad(true), k = a.k.detach().requiresGrad(true), v = a.v.detach().requiresGrad(true);
             Tensor out = Attention.scaledDotProduct(q, k, v, null, 0.125f, 0.1f, 7L).output();

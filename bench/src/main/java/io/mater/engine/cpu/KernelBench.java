@@ -1,12 +1,11 @@
 package io.mater.engine.cpu;
 
+import io.mater.bench.GemmBench;
 import io.mater.engine.Simd;
 import java.util.concurrent.TimeUnit;
-import org.openjdk.jmh.annotations.AuxCounters;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
@@ -33,18 +32,6 @@ public class KernelBench {
     private final float[] ap = new float[KC * MR * PANELS], bp = new float[KC * NR * SLIVERS];
     private final float[] c = new float[MR * PANELS * NR * SLIVERS], tile = new float[MR * NR];
 
-    /** Floating-point operations done, reported per second by JMH. */
-    @State(Scope.Thread)
-    @AuxCounters(AuxCounters.Type.OPERATIONS)
-    public static class Flops {
-        public long flops;
-
-        @Setup(Level.Iteration)
-        public void reset() {
-            flops = 0;
-        }
-    }
-
     @Setup
     public void setup() {
         if (!Simd.ENABLED) throw new IllegalStateException("the Vector API is off: run with --add-modules jdk.incubator.vector");
@@ -53,7 +40,7 @@ public class KernelBench {
     }
 
     @Benchmark
-    public float[] kernel(Flops counter) {
+    public float[] kernel(GemmBench.Flops counter) {
         int ldc = SLIVERS * NR;
         for (int jr = 0; jr < SLIVERS; jr++)
             for (int ir = 0; ir < PANELS; ir++)
